@@ -1,0 +1,137 @@
+"""One settings object for the whole system, read from env and an optional TOML file.
+
+Precedence, highest first: values passed to `load_settings` (the CLI's flags), environment
+variables, the TOML file, defaults. Only this module reads the environment; every component
+gets its settings through its constructor.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from kg.errors import ConfigError
+
+__all__ = ["Settings", "load_settings", "default_home", "EMBEDDED_URI"]
+
+EMBEDDED_URI = "embedded"
+_toml_values: ContextVar[dict[str, Any]] = ContextVar("_toml_values", default={})
+
+
+def default_home() -> Path:
+    """The per-user data directory (e.g. ~/.local/share/medcore on Linux)."""
+    return Path(platformdirs.user_data_dir("medcore", appauthor=False))
+
+
+def _env(*names: str, default: Any = None) -> Any:
+    # Env names for fields whose variables are conventions of the ecosystem (OPENAI_API_KEY);
+    # the field name itself stays valid for TOML files and keyword arguments (populate_by_name).
+    return Field(default=default, validation_alias=AliasChoices(*names))
+
+
+class _TomlValues(PydanticBaseSettingsSource):
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return _toml_values.get().get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        # Sources are merged by key, so an aliased field must come under the key the env
+        # source uses, or env and TOML would both set it.
+        values = {}
+        for name, value in _toml_values.get().items():
+            field = self.settings_cls.model_fields.get(name)
+            alias = field.validation_alias if field else None
+            key = alias.choices[0] if isinstance(alias, AliasChoices) else name
+            values[str(key)] = value
+        return values
+
+
+class Settings(BaseSettings):
+    """Every knob of Med-CoReasoner. Env names are `MEDCORE_<FIELD>` unless noted."""
+
+    model_config = SettingsConfigDict(env_prefix="MEDCORE_", extra="forbid", populate_by_name=True)
+
+    home: Path = Field(default_factory=default_home)
+    # Graph store: "embedded" (FalkorDB in `home`), or neo4j://, neo4j+s://, bolt:// URIs.
+    graph_uri: str = EMBEDDED_URI
+    graph_user: str = "neo4j"
+    graph_password: SecretStr | None = None
+    graph_database: str | None = None
+    graph_name: str = "medcore"
+    graph_batch_size: int = Field(default=5000, ge=1)
+    graph_startup_timeout_s: float = Field(default=120.0, gt=0)
+    # LLM endpoint (used by the reasoning pipeline): any OpenAI-compatible server.
+    model: str = _env("MEDCORE_MODEL", default="gpt-4o-mini")
+    llm_base_url: str | None = _env("MEDCORE_LLM_BASE_URL", "OPENAI_BASE_URL", default=None)
+    llm_api_key: SecretStr | None = _env("MEDCORE_LLM_API_KEY", "OPENAI_API_KEY", default=None)
+    llm_temperature: float = 0.0
+    llm_seed: int | None = 0
+    llm_max_tokens: int | None = 2048
+    llm_timeout_s: float = 120.0
+    llm_concurrency: int = Field(default=16, ge=1)
+    llm_max_retries: int = Field(default=6, ge=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, _TomlValues(settings_cls)
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.graph_uri == EMBEDDED_URI
+
+    @property
+    def graph_dir(self) -> Path:
+        """Where the embedded store keeps its server socket and data."""
+        return self.home / "graph"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    # A [medcore] table is accepted as well as top-level keys.
+    return dict(data.get("medcore", data))
+
+
+def load_settings(config: Path | str | None = None, **overrides: Any) -> Settings:
+    """Build the settings: overrides > env > TOML (`config`, `$MEDCORE_CONFIG`, `home/medcore.toml`).
+
+    Raises:
+        ConfigError: the TOML file or a value is malformed; the message names the field.
+    """
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    env_config = os.environ.get("MEDCORE_CONFIG")
+    path = Path(config) if config else Path(env_config) if env_config else None
+    if path is None:
+        home = Path(overrides.get("home") or os.environ.get("MEDCORE_HOME") or default_home())
+        candidate = home / "medcore.toml"
+        path = candidate if candidate.is_file() else None
+    token = _toml_values.set(_read_toml(path) if path else {})
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        source = f" (config file {path})" if path else ""
+        raise ConfigError(f"invalid settings{source}: {problems}") from None
+    finally:
+        _toml_values.reset(token)

@@ -1,0 +1,144 @@
+"""Every Cypher statement the graph store sends, by name.
+
+Statements are written once for both engines (FalkorDB and Neo4j 5). Values are always
+`$parameters`; labels and relationship types come only from the closed schema. `catalog()`
+enumerates them all so that CI can lint each with Neo4j's own linter and the tests can
+check each runs on the embedded FalkorDB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kg.schema import NODE_KEYS, RELATIONSHIPS, check_label, check_relationship
+
+__all__ = [
+    "Statement",
+    "catalog",
+    "upsert_nodes",
+    "upsert_relationships",
+    "missing_nodes",
+    "fetch_nodes",
+    "expand",
+    "LOCAL_PRACTICE",
+    "COUNT_NODES",
+    "COUNT_RELATIONSHIPS",
+    "DELETE_BATCH",
+]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A named Cypher statement and the parameters it takes."""
+
+    name: str
+    text: str
+    params: tuple[str, ...] = ()
+
+
+def upsert_nodes(label: str) -> Statement:
+    """MERGE nodes of one label on their key; rows are {key, props}."""
+    key = NODE_KEYS[check_label(label)]
+    return Statement(
+        f"upsert_nodes.{label}",
+        f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props",
+        ("rows",),
+    )
+
+
+def upsert_relationships(rel_type: str, start: str, end: str) -> Statement:
+    """MERGE relationships between existing nodes; rows are {start, end, key?, props}.
+
+    Returns how many rows found both ends, so that missing ends can be reported.
+    """
+    spec = check_relationship(rel_type, start, end)
+    rel_key = f" {{{spec.key}: row.key}}" if spec.key else ""
+    return Statement(
+        f"upsert_relationships.{rel_type}.{start}.{end}",
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{start} {{{NODE_KEYS[start]}: row.start}}) "
+        f"MATCH (b:{end} {{{NODE_KEYS[end]}: row.end}}) "
+        f"MERGE (a)-[r:{rel_type}{rel_key}]->(b) SET r += row.props "
+        f"RETURN count(r) AS written",
+        ("rows",),
+    )
+
+
+def missing_nodes(label: str) -> Statement:
+    """Which of $keys have no node of this label."""
+    key = NODE_KEYS[check_label(label)]
+    return Statement(
+        f"missing_nodes.{label}",
+        f"UNWIND $keys AS k OPTIONAL MATCH (n:{label} {{{key}: k}}) "
+        f"WITH k, n WHERE n IS NULL RETURN k AS key",
+        ("keys",),
+    )
+
+
+def fetch_nodes(label: str) -> Statement:
+    """The properties of the nodes of this label whose keys are in $keys."""
+    key = NODE_KEYS[check_label(label)]
+    return Statement(
+        f"fetch_nodes.{label}",
+        f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key, properties(n) AS props",
+        ("keys",),
+    )
+
+
+def expand(label: str) -> Statement:
+    """One hop from the nodes of this label in $keys, over relationship types in $types
+    (all when empty): each relationship with its direction and the node at the other end."""
+    key = NODE_KEYS[check_label(label)]
+    return Statement(
+        f"expand.{label}",
+        f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}})-[r]-(m) "
+        f"WHERE size($types) = 0 OR type(r) IN $types "
+        f"RETURN k AS key, type(r) AS type, properties(r) AS props, startNode(r) = n AS outgoing, "
+        f"labels(m) AS other_labels, properties(m) AS other_props",
+        ("keys", "types"),
+    )
+
+
+LOCAL_PRACTICE = Statement(
+    "local_practice",
+    "UNWIND $cuis AS cui "
+    "MATCH (c:Concept {cui: cui})-[r:LOCAL_PRACTICE]->(t:Concept) "
+    "WHERE ($region IS NULL OR r.region = $region) AND ($lang IS NULL OR r.lang = $lang) "
+    "AND (size($kinds) = 0 OR r.kind IN $kinds) "
+    "RETURN c.cui AS head, c.name AS head_name, t.cui AS tail, t.name AS tail_name, "
+    "r.kind AS kind, r.region AS region, r.lang AS lang, r.statement AS statement, "
+    "r.statement_local AS statement_local, r.source AS source "
+    "ORDER BY head, kind, region, tail",
+    ("cuis", "region", "lang", "kinds"),
+)
+
+COUNT_NODES = Statement(
+    "count_nodes",
+    "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS count",
+)
+
+COUNT_RELATIONSHIPS = Statement(
+    "count_relationships",
+    "MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS count",
+)
+
+# Deleting in batches keeps a large clear within the server's transaction memory.
+DELETE_BATCH = Statement(
+    "delete_batch",
+    "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted",
+    ("limit",),
+)
+
+
+def catalog() -> Iterator[Statement]:
+    """Every statement the store can send, generated from the closed schema."""
+    for label in NODE_KEYS:
+        yield upsert_nodes(label)
+        yield missing_nodes(label)
+        yield fetch_nodes(label)
+        yield expand(label)
+    for spec in RELATIONSHIPS.values():
+        for start, end in spec.endpoints:
+            yield upsert_relationships(spec.type, start, end)
+    yield from (LOCAL_PRACTICE, COUNT_NODES, COUNT_RELATIONSHIPS, DELETE_BATCH)

@@ -1,0 +1,260 @@
+"""The one graph-store API everything else uses, over FalkorDB (embedded) or Neo4j."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import Any, Protocol, TypeVar
+
+import networkx as nx
+from pydantic import BaseModel
+
+from kg import statements as st
+from kg.dialect import Engine, is_already_exists, schema_statements
+from kg.errors import GraphStoreError, MissingEndpointError, SchemaError
+from kg.model import Ends, LocalPractice, Node, Relationship
+from kg.schema import NODE_KEYS, RELATIONSHIPS
+from kg.settings import Settings
+
+__all__ = ["CypherRunner", "GraphStore", "GraphCounts", "PracticeFact", "open_store"]
+
+T = TypeVar("T")
+
+
+class CypherRunner(Protocol):
+    """Executes one Cypher statement on one engine and returns its rows as dicts."""
+
+    engine: Engine
+    description: str
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+class GraphCounts(BaseModel):
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+
+class PracticeFact(LocalPractice):
+    """A LOCAL_PRACTICE edge as read back, with the names of both concepts."""
+
+    head_name: str
+    tail_name: str
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class GraphStore:
+    """Idempotent batched writes, subgraph fetches and traversals over one graph.
+
+    Every statement it sends comes from `kg.statements` (or `kg.dialect` for DDL);
+    `query()` is the door for ad-hoc and named analysis queries.
+    """
+
+    def __init__(self, runner: CypherRunner, *, batch_size: int = 5000):
+        self.runner = runner
+        self.batch_size = batch_size
+        self._schema_ready = False
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.runner.close()
+
+    def ensure_schema(self) -> None:
+        """Create the indexes and constraints (idempotent; run before the first write)."""
+        if self._schema_ready:
+            return
+        for statement in schema_statements(self.runner.engine):
+            try:
+                self.runner.run(statement.text)
+            except GraphStoreError as exc:
+                if not is_already_exists(str(exc)):
+                    raise
+        self._schema_ready = True
+
+    # -- writes ------------------------------------------------------------------------
+
+    def upsert_nodes(self, nodes: Iterable[Node]) -> int:
+        """MERGE nodes on their keys, in batches. Returns how many rows were sent."""
+        self.ensure_schema()
+        written = 0
+        for batch in _batches(nodes, self.batch_size):
+            by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for node in batch:
+                by_label[node.label].append({"key": node.node_key(), "props": node.properties()})
+            for label, rows in by_label.items():
+                self._execute(st.upsert_nodes(label), rows=rows)
+                written += len(rows)
+        return written
+
+    def upsert_relationships(self, relationships: Iterable[Relationship]) -> int:
+        """MERGE relationships between existing nodes, in batches.
+
+        Raises:
+            MissingEndpointError: some relationships name a node that does not exist;
+                the others of the batch are written.
+        """
+        self.ensure_schema()
+        written = 0
+        for batch in _batches(relationships, self.batch_size):
+            groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+            for rel in batch:
+                ends = rel.ends()
+                groups[(ends.type, ends.start_label, ends.end_label)].append(_rel_row(ends, rel))
+            for (rel_type, start, end), rows in groups.items():
+                result = self._execute(st.upsert_relationships(rel_type, start, end), rows=rows)
+                count = result[0]["written"] if result else 0
+                if count < len(rows):
+                    self._report_missing(start, end, rows)
+                written += count
+        return written
+
+    def _report_missing(self, start: str, end: str, rows: list[dict[str, Any]]) -> None:
+        missing = [
+            f"{label} {row['key']!r}"
+            for label, field in ((start, "start"), (end, "end"))
+            for row in self._execute(st.missing_nodes(label), keys=[r[field] for r in rows])
+        ]
+        shown = ", ".join(sorted(set(missing))[:10])
+        raise MissingEndpointError(
+            f"{len(set(missing))} relationship end(s) do not exist: {shown}; "
+            "write the nodes before the relationships that join them"
+        )
+
+    def clear(self) -> None:
+        """Delete every node and relationship of this graph."""
+        while self._execute(st.DELETE_BATCH, limit=self.batch_size)[0]["deleted"]:
+            pass
+
+    # -- reads -------------------------------------------------------------------------
+
+    def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run any parameterized Cypher statement and return its rows."""
+        return self.runner.run(cypher, params)
+
+    def counts(self) -> GraphCounts:
+        nodes = {r["label"]: r["count"] for r in self._execute(st.COUNT_NODES)}
+        rels = {r["type"]: r["count"] for r in self._execute(st.COUNT_RELATIONSHIPS)}
+        return GraphCounts(nodes=dict(sorted(nodes.items())), relationships=dict(sorted(rels.items())))
+
+    def subgraph(
+        self, cuis: Sequence[str], *, hops: int = 1, rel_types: Sequence[str] | None = None
+    ) -> nx.MultiDiGraph:
+        """The graph within `hops` of the given concepts, over `rel_types` (all if None).
+
+        Nodes are `(label, key)` tuples with the node's properties as attributes; edges
+        carry `type` and the relationship's properties, keyed by type (and its key if any).
+        """
+        types = _checked_types(rel_types)
+        graph = nx.MultiDiGraph()
+        frontier: dict[str, set[str]] = {"Concept": set(cuis)}
+        for row in self._execute(st.fetch_nodes("Concept"), keys=sorted(cuis)):
+            graph.add_node(("Concept", row["key"]), label="Concept", **row["props"])
+        for _ in range(hops):
+            frontier = self._expand(graph, frontier, types)
+            if not frontier:
+                break
+        return graph
+
+    def _expand(
+        self, graph: nx.MultiDiGraph, frontier: dict[str, set[str]], types: list[str]
+    ) -> dict[str, set[str]]:
+        reached: dict[str, set[str]] = defaultdict(set)
+        for label, keys in frontier.items():
+            rows = self._execute(st.expand(label), keys=sorted(keys), types=types)
+            for row in rows:
+                here = (label, row["key"])
+                other_label = row["other_labels"][0]
+                there = (other_label, row["other_props"][NODE_KEYS[other_label]])
+                if there not in graph:
+                    graph.add_node(there, label=other_label, **row["other_props"])
+                    reached[other_label].add(there[1])
+                start, end = (here, there) if row["outgoing"] else (there, here)
+                edge_key = row["type"] + (f":{row['props']['key']}" if "key" in row["props"] else "")
+                # add_edges_from takes the data as a dict, so a `key` property cannot clash
+                # with networkx's own edge-key argument.
+                graph.add_edges_from([(start, end, edge_key, {"type": row["type"], **row["props"]})])
+        return reached
+
+    def local_practice(
+        self,
+        cuis: Sequence[str],
+        *,
+        region: str | None = None,
+        lang: str | None = None,
+        kinds: Sequence[str] = (),
+    ) -> list[PracticeFact]:
+        """LOCAL_PRACTICE facts starting at the given concepts, filtered by region/lang/kind."""
+        rows = self._execute(
+            st.LOCAL_PRACTICE, cuis=list(cuis), region=region, lang=lang, kinds=list(kinds)
+        )
+        return [PracticeFact(**row) for row in rows]
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _execute(self, statement: st.Statement, **params: Any) -> list[dict[str, Any]]:
+        try:
+            return self.runner.run(statement.text, params)
+        except GraphStoreError as exc:
+            raise type(exc)(f"{statement.name} on {self.runner.description}: {exc}") from exc
+
+
+def _rel_row(ends: Ends, rel: Relationship) -> dict[str, Any]:
+    props = rel.properties()
+    row = {"start": ends.start, "end": ends.end, "props": props}
+    key_field = RELATIONSHIPS[ends.type].key
+    if key_field:
+        row["key"] = props[key_field]
+    return row
+
+
+def _checked_types(rel_types: Sequence[str] | None) -> list[str]:
+    for rel_type in rel_types or ():
+        if rel_type not in RELATIONSHIPS:
+            raise SchemaError(f"unknown relationship type {rel_type!r} in the subgraph filter")
+    return list(rel_types or ())
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """Open the store the settings name: the embedded FalkorDB by default, or Neo4j."""
+    if settings.is_embedded:
+        from kg.stores.falkordb_runner import FalkorDBRunner
+
+        runner: CypherRunner = FalkorDBRunner(
+            settings.graph_dir,
+            graph=settings.graph_name,
+            startup_timeout_s=settings.graph_startup_timeout_s,
+        )
+    elif settings.graph_uri.split("://", 1)[0] in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
+        from kg.stores.neo4j_runner import Neo4jRunner
+
+        password = settings.graph_password.get_secret_value() if settings.graph_password else None
+        runner = Neo4jRunner(
+            settings.graph_uri,
+            user=settings.graph_user,
+            password=password,
+            database=settings.graph_database,
+        )
+    else:
+        from kg.errors import ConfigError
+        from kg.stores.neo4j_runner import redact_uri
+
+        raise ConfigError(
+            f"unsupported graph URI {redact_uri(settings.graph_uri)!r}: use 'embedded' or a "
+            "neo4j://, neo4j+s://, bolt:// URI"
+        )
+    return GraphStore(runner, batch_size=settings.graph_batch_size)

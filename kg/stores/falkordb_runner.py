@@ -1,0 +1,73 @@
+"""Runs Cypher on the embedded FalkorDB server of a data directory."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import falkordb
+import redis
+
+from kg.errors import GraphConnectionError, GraphStoreError
+from kg.stores.embedded import EmbeddedServer
+from kg.stores.values import from_falkordb
+
+__all__ = ["FalkorDBRunner"]
+
+
+def _check_param(value: Any) -> None:
+    # The client sends parameters as Cypher literals inside the command text: a NUL ends
+    # that text early and inf/nan are no literals, so they are refused with a clear error.
+    if isinstance(value, str) and "\x00" in value:
+        raise GraphStoreError(f"cannot store text containing a NUL character: {value[:60]!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise GraphStoreError(f"cannot store the non-finite number {value!r}")
+    if isinstance(value, Mapping):
+        for item in value.values():
+            _check_param(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_param(item)
+
+
+class FalkorDBRunner:
+    """(query, params) -> rows on the FalkorDB server in `directory`, started on demand."""
+
+    engine = "falkordb"
+
+    def __init__(self, directory: Path, *, graph: str = "medcore", startup_timeout_s: float = 120):
+        self.server = EmbeddedServer(directory, startup_timeout_s=startup_timeout_s)
+        self.description = f"embedded FalkorDB in {directory}"
+        self.server.attach()
+        try:
+            self._db = falkordb.FalkorDB(unix_socket_path=self.server.socket_path)
+            self._graph = self._db.select_graph(graph)
+        except BaseException:
+            self.server.detach()
+            raise
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        try:
+            result = self._graph.query(query, _params(params))
+        except redis.exceptions.ResponseError as exc:
+            raise GraphStoreError(str(exc)) from exc
+        except (redis.exceptions.ConnectionError, OSError) as exc:
+            raise GraphConnectionError(f"{self.description} is unreachable: {exc}") from exc
+        names = [column[1] if isinstance(column, list) else column for column in result.header]
+        names = [n.decode() if isinstance(n, bytes) else n for n in names]
+        return [dict(zip(names, map(from_falkordb, row), strict=True)) for row in result.result_set]
+
+    def close(self) -> None:
+        try:
+            self._db.connection.close()
+        finally:
+            self.server.detach()
+
+
+def _params(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not params:
+        return None
+    _check_param(params)
+    return dict(params)
