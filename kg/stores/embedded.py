@@ -14,13 +14,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from kg.errors import GraphConnectionError
 from kg.stores.files import FileLock, ServerFiles, pid_alive
 
-__all__ = ["EmbeddedServer", "ServerStatus"]
+__all__ = ["EmbeddedServer", "ServerStatus", "connect"]
 
 _CLOSE_ATTEMPTS = 3
+
+
+def connect(socket_path: str, timeout_s: float) -> redis.Redis:
+    """A client that fails at once instead of retrying: the server is local, and redis-py's
+    default retries turn a stopped server into seconds of backoff."""
+    return redis.Redis(unix_socket_path=socket_path, socket_timeout=timeout_s, retry=Retry(NoBackoff(), 0))
 
 
 @dataclass(frozen=True)
@@ -128,7 +136,7 @@ class EmbeddedServer:
         """'ok', 'loading' or 'down'."""
         if not self.files.socket.exists():
             return "down"
-        client = redis.Redis(unix_socket_path=self.socket_path, socket_timeout=5)
+        client = connect(self.socket_path, 5)
         try:
             client.ping()
             return "ok"
@@ -190,7 +198,7 @@ class EmbeddedServer:
 
     def _shutdown(self) -> None:
         supervisor = self.files.read_pid(self.files.supervisor_pid)
-        client = redis.Redis(unix_socket_path=self.socket_path, socket_timeout=30)
+        client = connect(self.socket_path, 30)
         try:
             client.shutdown()
         except (redis.exceptions.ConnectionError, OSError):

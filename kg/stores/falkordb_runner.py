@@ -9,6 +9,8 @@ from typing import Any
 
 import falkordb
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from kg.errors import GraphConnectionError, GraphStoreError
 from kg.stores.embedded import EmbeddedServer
@@ -42,7 +44,9 @@ class FalkorDBRunner:
         self.description = f"embedded FalkorDB in {directory}"
         self.server.attach()
         try:
-            self._db = falkordb.FalkorDB(unix_socket_path=self.server.socket_path)
+            self._db = falkordb.FalkorDB(
+                unix_socket_path=self.server.socket_path, retry=Retry(NoBackoff(), 0)
+            )
             self._graph = self._db.select_graph(graph)
         except BaseException:
             self.server.detach()

@@ -1,0 +1,62 @@
+"""Streaming JSONL reading: one validated record per line, errors with file and line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from kg.errors import IngestError
+
+__all__ = ["read_jsonl", "describe_validation_error"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """'field: problem (got value)' for each problem, joined."""
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "record"
+        got = repr(err["input"])[:80] if err["type"] != "missing" else "nothing"
+        parts.append(f"{where}: {err['msg']} (got {got})")
+    return "; ".join(parts)
+
+
+def read_jsonl(path: Path, model: type[M]) -> Iterator[M]:
+    """Yield one `model` per non-blank line of `path`, never holding the whole file.
+
+    Raises:
+        IngestError: a line is not JSON or not a valid record; names file, line and field.
+    """
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise IngestError(f"cannot open: {exc.strerror}", path=str(path)) from exc
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise IngestError(f"not UTF-8: {exc.reason}", path=str(path), line=number) from None
+            if not line.strip():
+                continue
+            try:
+                yield model.model_validate_json(line)
+            except ValidationError as exc:
+                if any(e["type"] == "json_invalid" for e in exc.errors()):
+                    problem = _json_problem(line)
+                else:
+                    problem = describe_validation_error(exc)
+                raise IngestError(problem, path=str(path), line=number) from None
+
+
+def _json_problem(line: str) -> str:
+    try:
+        json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON: {exc.msg} at column {exc.colno}"
+    return "not valid JSON"

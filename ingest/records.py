@@ -1,0 +1,44 @@
+"""The plain-file formats of vocabulary and local-practice data (the seed's own format)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kg.model import Concept, HasType, Term
+from kg.model.base import Lang, NonEmpty
+from kg.model.vocabulary import ConceptId, Tui
+
+__all__ = ["ConceptRecord"]
+
+
+class ConceptRecord(BaseModel):
+    """One line of a concepts file: a concept with its terms in any number of languages."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cui: ConceptId
+    name: NonEmpty
+    semantic_types: list[Tui] = Field(min_length=1)
+    source: NonEmpty
+    xrefs: list[str] = Field(default_factory=list)
+    terms: dict[Lang, list[NonEmpty]]
+    term_sources: dict[Lang, NonEmpty] = Field(default_factory=dict)
+
+    def concept(self) -> Concept:
+        return Concept(
+            cui=self.cui,
+            name=self.name,
+            semantic_types=self.semantic_types,
+            source=self.source,
+            xrefs=self.xrefs,
+        )
+
+    def term_nodes(self) -> list[Term]:
+        return [
+            Term(text=text, lang=lang, cui=self.cui, source=self.term_sources.get(lang, self.source))
+            for lang, texts in self.terms.items()
+            for text in dict.fromkeys(texts)  # a repeated term is one term
+        ]
+
+    def type_links(self) -> list[HasType]:
+        return [HasType(start=self.cui, end=tui) for tui in self.semantic_types]

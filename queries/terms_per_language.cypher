@@ -1,0 +1,5 @@
+// Terms per language, curated and learned apart: how multilingual the vocabulary is.
+// params: (none)
+MATCH (t:Term)
+RETURN t.lang AS lang, t.status AS status, count(t) AS terms
+ORDER BY lang, status
