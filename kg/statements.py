@@ -86,16 +86,27 @@ def fetch_nodes(label: str) -> Statement:
     )
 
 
+def _key_of(var: str) -> str:
+    """The key of node `var` whatever its label (labels are schema constants, not values)."""
+    cases = " ".join(
+        f"WHEN '{label}' THEN {var}.{key}" for label, key in NODE_KEYS.items() if key != "key"
+    )
+    return f"CASE labels({var})[0] {cases} ELSE {var}.key END"
+
+
 def expand(label: str) -> Statement:
     """One hop from the nodes of this label in $keys, over relationship types in $types
-    (all when empty): each relationship with its direction and the node at the other end."""
+    (all when empty): each relationship's type, key and direction, and the other node's
+    label, key and display name. Only scalars come back: parsing results dominates the
+    cost of a fetch, so properties are fetched separately and only when needed."""
     key = NODE_KEYS[check_label(label)]
     return Statement(
         f"expand.{label}",
         f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}})-[r]-(m) "
         f"WHERE size($types) = 0 OR type(r) IN $types "
-        f"RETURN k AS key, type(r) AS type, properties(r) AS props, startNode(r) = n AS outgoing, "
-        f"labels(m) AS other_labels, properties(m) AS other_props",
+        f"RETURN k AS key, type(r) AS type, r.key AS rel_key, startNode(r) = n AS outgoing, "
+        f"labels(m)[0] AS other_label, {_key_of('m')} AS other_key, "
+        f"coalesce(m.name, m.text, m.title) AS other_name",
         ("keys", "types"),
     )
 

@@ -14,7 +14,7 @@ from kg import statements as st
 from kg.dialect import Engine, is_already_exists, schema_statements
 from kg.errors import GraphStoreError, MissingEndpointError, SchemaError
 from kg.model import Ends, LocalPractice, Node, Relationship
-from kg.schema import NODE_KEYS, RELATIONSHIPS
+from kg.schema import RELATIONSHIPS, check_label
 from kg.settings import Settings
 
 __all__ = ["CypherRunner", "GraphStore", "GraphCounts", "PracticeFact", "open_store"]
@@ -156,14 +156,15 @@ class GraphStore:
     ) -> nx.MultiDiGraph:
         """The graph within `hops` of the given concepts, over `rel_types` (all if None).
 
-        Nodes are `(label, key)` tuples with the node's properties as attributes; edges
-        carry `type` and the relationship's properties, keyed by type (and its key if any).
+        Nodes are `(label, key)` tuples with `label` and `name` attributes (the full
+        properties come from `node_properties`); edges carry `type`, keyed by type (plus
+        the relationship's key for parallel kinds such as LOCAL_PRACTICE).
         """
         types = _checked_types(rel_types)
         graph = nx.MultiDiGraph()
-        frontier: dict[str, set[str]] = {"Concept": set(cuis)}
-        for row in self._execute(st.fetch_nodes("Concept"), keys=sorted(cuis)):
-            graph.add_node(("Concept", row["key"]), label="Concept", **row["props"])
+        for row in self._execute(st.fetch_nodes("Concept"), keys=sorted(set(cuis))):
+            graph.add_node(("Concept", row["key"]), label="Concept", name=row["props"].get("name"))
+        frontier: dict[str, set[str]] = {"Concept": {key for _, key in graph.nodes}}
         for _ in range(hops):
             frontier = self._expand(graph, frontier, types)
             if not frontier:
@@ -174,21 +175,24 @@ class GraphStore:
         self, graph: nx.MultiDiGraph, frontier: dict[str, set[str]], types: list[str]
     ) -> dict[str, set[str]]:
         reached: dict[str, set[str]] = defaultdict(set)
+        edges = []
         for label, keys in frontier.items():
-            rows = self._execute(st.expand(label), keys=sorted(keys), types=types)
-            for row in rows:
-                here = (label, row["key"])
-                other_label = row["other_labels"][0]
-                there = (other_label, row["other_props"][NODE_KEYS[other_label]])
+            for row in self._execute(st.expand(label), keys=sorted(keys), types=types):
+                there = (row["other_label"], row["other_key"])
                 if there not in graph:
-                    graph.add_node(there, label=other_label, **row["other_props"])
-                    reached[other_label].add(there[1])
+                    graph.add_node(there, label=row["other_label"], name=row["other_name"])
+                    reached[row["other_label"]].add(row["other_key"])
+                here = (label, row["key"])
                 start, end = (here, there) if row["outgoing"] else (there, here)
-                edge_key = row["type"] + (f":{row['props']['key']}" if "key" in row["props"] else "")
-                # add_edges_from takes the data as a dict, so a `key` property cannot clash
-                # with networkx's own edge-key argument.
-                graph.add_edges_from([(start, end, edge_key, {"type": row["type"], **row["props"]})])
+                edge_key = row["type"] if row["rel_key"] is None else f"{row['type']}:{row['rel_key']}"
+                edges.append((start, end, edge_key, {"type": row["type"]}))
+        graph.add_edges_from(edges)
         return reached
+
+    def node_properties(self, label: str, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """All properties of the nodes of `label` with the given keys, by key."""
+        rows = self._execute(st.fetch_nodes(check_label(label)), keys=list(keys))
+        return {row["key"]: row["props"] for row in rows}
 
     def local_practice(
         self,

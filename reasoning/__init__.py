@@ -1,0 +1,5 @@
+"""LLM access, the co-reasoning pipeline, evaluation and the `medcore` CLI."""
+
+from reasoning.cli import main
+
+__all__ = ["main"]

@@ -168,7 +168,7 @@ class EmbeddedServer:
             [sys.executable, "-m", "kg.stores.supervisor", str(self.files.directory)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.files.log.open("ab"),
             start_new_session=True,  # a Ctrl-C in this terminal must not kill others' server
         )
         deadline = time.monotonic() + self.startup_timeout_s
@@ -200,7 +200,7 @@ class EmbeddedServer:
         supervisor = self.files.read_pid(self.files.supervisor_pid)
         client = connect(self.socket_path, 30)
         try:
-            client.shutdown()
+            client.shutdown(save=True)
         except (redis.exceptions.ConnectionError, OSError):
             pass  # the server is gone: that is what we asked for
         finally:

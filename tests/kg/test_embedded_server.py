@@ -15,7 +15,7 @@ import pytest
 
 from kg import load_settings, open_store
 from kg.model import Concept
-from kg.stores.embedded import EmbeddedServer
+from kg.stores.embedded import EmbeddedServer, connect
 from kg.stores.files import pid_alive
 
 WRITER = textwrap.dedent(
@@ -125,7 +125,8 @@ def test_recovers_from_a_stale_socket_and_pid_files_after_a_crash(home: Path) ->
     store = open_store(load_settings(home=home))
     store.upsert_nodes([_concept()])
     files = _server(home).files
-    time.sleep(1.5)  # appendfsync everysec: let the write reach the disk
+    store.query("RETURN 1")
+    connect(str(files.socket), 30).save()  # as the periodic snapshot would before a crash
     supervisor, server = files.read_pid(files.supervisor_pid), files.read_pid(files.server_pid)
     os.kill(supervisor, signal.SIGKILL)  # type: ignore[arg-type]
     os.kill(server, signal.SIGKILL)  # type: ignore[arg-type]

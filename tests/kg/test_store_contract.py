@@ -128,6 +128,11 @@ def test_parallel_local_practice_edges_are_kept_apart(store: GraphStore) -> None
     store.upsert_relationships(facts)
     store.upsert_relationships(facts)
     assert store.counts().relationships == {"LOCAL_PRACTICE": 2}
+    graph = store.subgraph(["MC000000"], rel_types=["LOCAL_PRACTICE"])
+    assert set(graph[("Concept", "MC000000")][("Concept", "MC000001")]) == {
+        "LOCAL_PRACTICE:first_line_treatment:KE:sw",
+        "LOCAL_PRACTICE:first_line_treatment:TZ:sw",
+    }
 
 
 def test_subgraph_hops_and_type_filter(store: GraphStore) -> None:
@@ -138,7 +143,8 @@ def test_subgraph_hops_and_type_filter(store: GraphStore) -> None:
 
     two = store.subgraph(["MC000000"], hops=2)
     assert {key for _, key in two.nodes} == {"MC000000", "MC000001", "MC000002", "MC000004"}
-    assert two.nodes[("Concept", "MC000001")]["name"] == "Concept 1"
+    assert two.nodes[("Concept", "MC000001")] == {"label": "Concept", "name": "Concept 1"}
+    assert store.node_properties("Concept", ["MC000001"])["MC000001"]["semantic_types"] == ["T047"]
     assert two.has_edge(("Concept", "MC000000"), ("Concept", "MC000001"), key="IS_A")
     assert not two.has_edge(("Concept", "MC000001"), ("Concept", "MC000000"))
 
@@ -153,7 +159,7 @@ def test_subgraph_reaches_terms_over_denotes(store: GraphStore) -> None:
     store.upsert_nodes([term])
     store.upsert_relationships([term.denotes()])
     graph = store.subgraph(["MC000000"], hops=1, rel_types=["DENOTES"])
-    assert graph.nodes[("Term", term.key)]["text"] == "ugonjwa"
+    assert graph.nodes[("Term", term.key)] == {"label": "Term", "name": "ugonjwa"}
 
 
 def test_clear_empties_the_graph(store: GraphStore) -> None:

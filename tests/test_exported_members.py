@@ -1,0 +1,33 @@
+"""Pins the public surface of each package: a change to it is a deliberate change here."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+EXPECTED = {
+    "kg": {
+        "ConfigError", "CypherRunner", "GraphConnectionError", "GraphCounts", "GraphStore",
+        "GraphStoreError", "IngestError", "LLMError", "LinkingError", "MedcoreError",
+        "MissingEndpointError", "PracticeFact", "RetryableLLMError", "SchemaError", "Settings",
+        "load_settings", "open_store",
+    },
+    "kg.model": {
+        "Alignment", "Chain", "CitesPractice", "Concept", "ConceptRelation", "Denotes", "Document",
+        "Ends", "HasType", "Link", "LocalPractice", "Mention", "Node", "PRACTICE_KINDS", "Passage",
+        "Question", "Rejected", "Relationship", "Run", "Scaffold", "ScaffoldStep", "SemanticType",
+        "Step", "Term", "graph_properties", "stable_hash",
+    },
+    "ingest": {"LoadSummary", "build_seed", "load_concepts", "load_practice", "load_relations", "read_jsonl", "seed_dir"},
+    "queries": {"NamedQuery", "named_queries", "run_named"},
+    "reasoning": {"main"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("package", sorted(EXPECTED))
+def test_exported_members(package: str) -> None:
+    module = importlib.import_module(package)
+    assert set(module.__all__) == EXPECTED[package]
+    for name in module.__all__:
+        assert hasattr(module, name), f"{package}.__all__ names {name} but it is missing"
