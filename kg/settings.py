@@ -23,7 +23,7 @@ from kg.errors import ConfigError
 __all__ = ["Settings", "load_settings", "default_home", "EMBEDDED_URI"]
 
 EMBEDDED_URI = "embedded"
-_toml_values: ContextVar[dict[str, Any]] = ContextVar("_toml_values", default={})
+_toml_values: ContextVar[dict[str, Any] | None] = ContextVar("_toml_values", default=None)
 
 
 def default_home() -> Path:
@@ -39,13 +39,13 @@ def _env(*names: str, default: Any = None) -> Any:
 
 class _TomlValues(PydanticBaseSettingsSource):
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        return _toml_values.get().get(field_name), field_name, False
+        return (_toml_values.get() or {}).get(field_name), field_name, False
 
     def __call__(self) -> dict[str, Any]:
         # Sources are merged by key, so an aliased field must come under the key the env
         # source uses, or env and TOML would both set it.
         values = {}
-        for name, value in _toml_values.get().items():
+        for name, value in (_toml_values.get() or {}).items():
             field = self.settings_cls.model_fields.get(name)
             alias = field.validation_alias if field else None
             key = alias.choices[0] if isinstance(alias, AliasChoices) else name
