@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kg.model import Concept, HasType, Term
 from kg.model.base import Lang, NonEmpty
 from kg.model.vocabulary import ConceptId, Tui
+from kg.semantic_types import semantic_types
 
 __all__ = ["ConceptRecord"]
 
@@ -23,6 +24,14 @@ class ConceptRecord(BaseModel):
     xrefs: list[str] = Field(default_factory=list)
     terms: dict[Lang, list[NonEmpty]]
     term_sources: dict[Lang, NonEmpty] = Field(default_factory=dict)
+
+    @field_validator("semantic_types")
+    @classmethod
+    def _official(cls, tuis: list[str]) -> list[str]:
+        unknown = [tui for tui in tuis if tui not in semantic_types()]
+        if unknown:
+            raise ValueError(f"not a UMLS semantic type: {', '.join(unknown)}")
+        return tuis
 
     def concept(self) -> Concept:
         return Concept(

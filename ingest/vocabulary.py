@@ -10,7 +10,6 @@ from pydantic import BaseModel
 
 from ingest.jsonl import read_jsonl
 from ingest.records import ConceptRecord
-from kg.errors import IngestError
 from kg.model import ConceptRelation, LocalPractice, Node, Relationship
 from kg.semantic_types import semantic_types
 from kg.store import GraphStore
@@ -41,9 +40,6 @@ def load_concepts(store: GraphStore, path: Path, summary: LoadSummary | None = N
 
     def nodes() -> Iterable[Node]:
         for record in read_jsonl(path, ConceptRecord):
-            unknown = [tui for tui in record.semantic_types if tui not in known_types]
-            if unknown:
-                raise IngestError(f"concept {record.cui}: unknown semantic type(s) {unknown}", path=str(path))
             yield record.concept()
             yield from record.term_nodes()
 

@@ -164,13 +164,14 @@ class EmbeddedServer:
     def _start(self) -> None:
         self._clean_stale()
         log_offset = self.files.log.stat().st_size if self.files.log.exists() else 0
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kg.stores.supervisor", str(self.files.directory)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=self.files.log.open("ab"),
-            start_new_session=True,  # a Ctrl-C in this terminal must not kill others' server
-        )
+        with self.files.log.open("ab") as log:  # the child keeps its own copy of the fd
+            process = subprocess.Popen(
+                [sys.executable, "-m", "kg.stores.supervisor", str(self.files.directory)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,  # a Ctrl-C in this terminal must not kill others' server
+            )
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:
             state = self._ping()
