@@ -55,7 +55,10 @@ def load_concepts(store: GraphStore, path: Path, summary: LoadSummary | None = N
 
 
 def _load_relationships(
-    store: GraphStore, path: Path, model: type[ConceptRelation] | type[LocalPractice], kind: str,
+    store: GraphStore,
+    path: Path,
+    model: type[ConceptRelation] | type[LocalPractice],
+    kind: str,
     summary: LoadSummary | None,
 ) -> LoadSummary:
     summary = summary or LoadSummary()

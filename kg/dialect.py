@@ -19,8 +19,7 @@ def _neo4j() -> list[Statement]:
     out = [
         Statement(
             f"ddl.neo4j.unique.{label}",
-            f"CREATE CONSTRAINT {label.lower()}_{key} IF NOT EXISTS "
-            f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE",
+            f"CREATE CONSTRAINT {label.lower()}_{key} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{key} IS UNIQUE",
         )
         for label, key in NODE_KEYS.items()
     ]
@@ -34,8 +33,7 @@ def _neo4j() -> list[Statement]:
     out.append(
         Statement(
             "ddl.neo4j.index.LOCAL_PRACTICE.region",
-            "CREATE INDEX local_practice_region IF NOT EXISTS "
-            "FOR ()-[r:LOCAL_PRACTICE]-() ON (r.region)",
+            "CREATE INDEX local_practice_region IF NOT EXISTS FOR ()-[r:LOCAL_PRACTICE]-() ON (r.region)",
         )
     )
     return out

@@ -8,12 +8,14 @@ before any Cypher is built.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from kg.errors import SchemaError
 
 __all__ = [
     "NODE_KEYS",
     "CONCEPT_RELATIONS",
+    "ConceptRelType",
     "RELATIONSHIPS",
     "RelationshipSpec",
     "check_label",
@@ -36,22 +38,21 @@ NODE_KEYS: dict[str, str] = {
 }
 
 # Typed concept-to-concept relations (UMLS REL/RELA and seed relations map onto these).
-CONCEPT_RELATIONS: frozenset[str] = frozenset(
-    {
-        "IS_A",
-        "PART_OF",
-        "TREATS",
-        "PREVENTS",
-        "CAUSES",
-        "HAS_SYMPTOM",
-        "DIAGNOSED_BY",
-        "RISK_FACTOR_FOR",
-        "COMPLICATION_OF",
-        "INTERACTS_WITH",
-        "CONTRAINDICATED_IN",
-        "ASSOCIATED_WITH",
-    }
-)
+ConceptRelType = Literal[
+    "IS_A",
+    "PART_OF",
+    "TREATS",
+    "PREVENTS",
+    "CAUSES",
+    "HAS_SYMPTOM",
+    "DIAGNOSED_BY",
+    "RISK_FACTOR_FOR",
+    "COMPLICATION_OF",
+    "INTERACTS_WITH",
+    "CONTRAINDICATED_IN",
+    "ASSOCIATED_WITH",
+]
+CONCEPT_RELATIONS: frozenset[str] = frozenset(get_args(ConceptRelType))
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,5 @@ def check_relationship(rel_type: str, start: str, end: str) -> RelationshipSpec:
         raise SchemaError(f"unknown relationship type {rel_type!r}; known types: {known}")
     if (start, end) not in spec.endpoints:
         allowed = ", ".join(f"({a})->({b})" for a, b in spec.endpoints)
-        raise SchemaError(
-            f"relationship {rel_type} cannot join ({start})->({end}); allowed: {allowed}"
-        )
+        raise SchemaError(f"relationship {rel_type} cannot join ({start})->({end}); allowed: {allowed}")
     return spec

@@ -128,9 +128,7 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         source = f" (config file {path})" if path else ""
         raise ConfigError(f"invalid settings{source}: {problems}") from None
     finally:

@@ -70,8 +70,7 @@ def missing_nodes(label: str) -> Statement:
     key = NODE_KEYS[check_label(label)]
     return Statement(
         f"missing_nodes.{label}",
-        f"UNWIND $keys AS k OPTIONAL MATCH (n:{label} {{{key}: k}}) "
-        f"WITH k, n WHERE n IS NULL RETURN k AS key",
+        f"UNWIND $keys AS k OPTIONAL MATCH (n:{label} {{{key}: k}}) WITH k, n WHERE n IS NULL RETURN k AS key",
         ("keys",),
     )
 
@@ -88,9 +87,7 @@ def fetch_nodes(label: str) -> Statement:
 
 def _key_of(var: str) -> str:
     """The key of node `var` whatever its label (labels are schema constants, not values)."""
-    cases = " ".join(
-        f"WHEN '{label}' THEN {var}.{key}" for label, key in NODE_KEYS.items() if key != "key"
-    )
+    cases = " ".join(f"WHEN '{label}' THEN {var}.{key}" for label, key in NODE_KEYS.items() if key != "key")
     return f"CASE labels({var})[0] {cases} ELSE {var}.key END"
 
 

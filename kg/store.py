@@ -171,9 +171,7 @@ class GraphStore:
                 break
         return graph
 
-    def _expand(
-        self, graph: nx.MultiDiGraph, frontier: dict[str, set[str]], types: list[str]
-    ) -> dict[str, set[str]]:
+    def _expand(self, graph: nx.MultiDiGraph, frontier: dict[str, set[str]], types: list[str]) -> dict[str, set[str]]:
         reached: dict[str, set[str]] = defaultdict(set)
         edges = []
         for label, keys in frontier.items():
@@ -203,9 +201,7 @@ class GraphStore:
         kinds: Sequence[str] = (),
     ) -> list[PracticeFact]:
         """LOCAL_PRACTICE facts starting at the given concepts, filtered by region/lang/kind."""
-        rows = self._execute(
-            st.LOCAL_PRACTICE, cuis=list(cuis), region=region, lang=lang, kinds=list(kinds)
-        )
+        rows = self._execute(st.LOCAL_PRACTICE, cuis=list(cuis), region=region, lang=lang, kinds=list(kinds))
         return [PracticeFact(**row) for row in rows]
 
     # -- internals ---------------------------------------------------------------------

@@ -25,7 +25,11 @@ from kg.stores.embedded import EmbeddedServer
 
 __all__ = ["app", "main", "run"]
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Med-CoReasoner: multilingual medical co-reasoning over a knowledge graph.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Med-CoReasoner: multilingual medical co-reasoning over a knowledge graph.",
+)
 kg_app = typer.Typer(no_args_is_help=True, help="Build and inspect the medical graph.")
 db_app = typer.Typer(no_args_is_help=True, help="Manage the embedded FalkorDB server.")
 app.add_typer(kg_app, name="kg")
@@ -38,7 +42,9 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable J
 @app.callback()
 def _root(
     ctx: typer.Context,
-    home: Annotated[Path | None, typer.Option("--home", help="Data directory (default: $MEDCORE_HOME or the user data dir).")] = None,
+    home: Annotated[
+        Path | None, typer.Option("--home", help="Data directory (default: $MEDCORE_HOME or the user data dir).")
+    ] = None,
     config: Annotated[Path | None, typer.Option("--config", help="TOML settings file.")] = None,
 ) -> None:
     ctx.obj = load_settings(config=config, home=home)

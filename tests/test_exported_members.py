@@ -19,7 +19,9 @@ EXPECTED = {
         "Question", "Rejected", "Relationship", "Run", "Scaffold", "ScaffoldStep", "SemanticType",
         "Step", "Term", "graph_properties", "stable_hash",
     },
-    "ingest": {"LoadSummary", "build_seed", "load_concepts", "load_practice", "load_relations", "read_jsonl", "seed_dir"},
+    "ingest": {
+        "LoadSummary", "build_seed", "load_concepts", "load_practice", "load_relations", "read_jsonl", "seed_dir",
+    },
     "queries": {"NamedQuery", "named_queries", "run_named"},
     "reasoning": {"main"},
 }  # fmt: skip

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, computed_field
 
 from kg.model.base import Ends, Lang, Node, NonEmpty, Relationship
-from kg.schema import CONCEPT_RELATIONS
+from kg.schema import ConceptRelType
 
 __all__ = [
     "Denotes",
@@ -104,15 +104,12 @@ class HasType(Relationship):
         return Ends("HAS_TYPE", "Concept", self.start, "SemanticType", self.end)
 
 
-RelType = Literal[tuple(sorted(CONCEPT_RELATIONS))]  # type: ignore[valid-type]
-
-
 class ConceptRelation(Relationship):
     """A typed relation between two concepts, from the closed set CONCEPT_RELATIONS."""
 
     endpoint_fields = frozenset({"head", "rel", "tail"})
     head: ConceptId
-    rel: RelType
+    rel: ConceptRelType
     tail: ConceptId
     source: NonEmpty
 

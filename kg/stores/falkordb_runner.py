@@ -12,6 +12,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from kg.dialect import Engine
 from kg.errors import GraphConnectionError, GraphStoreError
 from kg.stores.embedded import EmbeddedServer
 from kg.stores.values import from_falkordb
@@ -37,16 +38,14 @@ def _check_param(value: Any) -> None:
 class FalkorDBRunner:
     """(query, params) -> rows on the FalkorDB server in `directory`, started on demand."""
 
-    engine = "falkordb"
+    engine: Engine = "falkordb"
 
     def __init__(self, directory: Path, *, graph: str = "medcore", startup_timeout_s: float = 120):
         self.server = EmbeddedServer(directory, startup_timeout_s=startup_timeout_s)
         self.description = f"embedded FalkorDB in {directory}"
         self.server.attach()
         try:
-            self._db = falkordb.FalkorDB(
-                unix_socket_path=self.server.socket_path, retry=Retry(NoBackoff(), 0)
-            )
+            self._db = falkordb.FalkorDB(unix_socket_path=self.server.socket_path, retry=Retry(NoBackoff(), 0))
             self._graph = self._db.select_graph(graph)
         except BaseException:
             self.server.detach()

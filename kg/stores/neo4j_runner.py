@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import neo4j
 import neo4j.exceptions
 
+from kg.dialect import Engine
 from kg.errors import GraphConnectionError, GraphStoreError
 from kg.stores.values import from_neo4j
 
@@ -30,7 +31,7 @@ def redact_uri(uri: str) -> str:
 class Neo4jRunner:
     """(query, params) -> rows on Neo4j; connects and checks the server on creation."""
 
-    engine = "neo4j"
+    engine: Engine = "neo4j"
 
     def __init__(
         self,

@@ -78,8 +78,12 @@ def main() -> None:
         total = time.perf_counter()
         timed("concepts", results, n_concepts, lambda: store.upsert_nodes(concepts(n_concepts)))
         timed("terms", results, n_terms, lambda: store.upsert_nodes(terms(n_terms, n_concepts)))
-        timed("denotes", results, n_terms,
-              lambda: store.upsert_relationships(t.denotes() for t in terms(n_terms, n_concepts)))
+        timed(
+            "denotes",
+            results,
+            n_terms,
+            lambda: store.upsert_relationships(t.denotes() for t in terms(n_terms, n_concepts)),
+        )
         timed("relations", results, n_rels,
               lambda: store.upsert_relationships(relations(n_rels, n_concepts, rng)))  # fmt: skip
         all_rows = n_concepts + 2 * n_terms + n_rels

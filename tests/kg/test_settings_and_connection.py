@@ -19,7 +19,7 @@ def test_precedence_is_arguments_then_env_then_toml(tmp_path: Path, monkeypatch:
 
 
 def test_home_toml_is_read_and_openai_env_names_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "medcore.toml").write_text('[medcore]\ngraph_batch_size = 7\n')
+    (tmp_path / "medcore.toml").write_text("[medcore]\ngraph_batch_size = 7\n")
     monkeypatch.setenv("MEDCORE_HOME", str(tmp_path))
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret")
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")

@@ -17,7 +17,7 @@ SCRIPTS = {
     "yo": "àìsàn ẹ̀jẹ̀ dídà",
 }
 NASTY = [
-    "it's \"quoted\"",
+    'it\'s "quoted"',
     "back\\slash \\n \\\\",
     "})-[r:X]->(m) DETACH DELETE m //",
     "$param {key: 1} `tick`",
@@ -27,16 +27,12 @@ NASTY = [
 
 
 def _concepts(n: int, prefix: str = "Concept") -> list[Concept]:
-    return [
-        Concept(cui=f"MC{i:06d}", name=f"{prefix} {i}", semantic_types=["T047"], source="test")
-        for i in range(n)
-    ]
+    return [Concept(cui=f"MC{i:06d}", name=f"{prefix} {i}", semantic_types=["T047"], source="test") for i in range(n)]
 
 
 def _relations(n: int) -> list[ConceptRelation]:
     return [
-        ConceptRelation(head=f"MC{i:06d}", rel="IS_A", tail=f"MC{(i + 1) % n:06d}", source="test")
-        for i in range(n)
+        ConceptRelation(head=f"MC{i:06d}", rel="IS_A", tail=f"MC{(i + 1) % n:06d}", source="test") for i in range(n)
     ]
 
 
