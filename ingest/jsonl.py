@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ingest.progress import read_lines
 from kg.errors import IngestError
 
 __all__ = ["read_jsonl", "describe_validation_error"]
@@ -26,18 +27,14 @@ def describe_validation_error(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def read_jsonl(path: Path, model: type[M]) -> Iterator[M]:
+def read_jsonl(path: Path, model: type[M], *, show_progress: bool = False) -> Iterator[M]:
     """Yield one `model` per non-blank line of `path`, never holding the whole file.
 
     Raises:
         IngestError: a line is not JSON or not a valid record; names file, line and field.
     """
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise IngestError(f"cannot open: {exc.strerror}", path=str(path)) from exc
-    with handle:
-        for number, raw in enumerate(handle, start=1):
+    with read_lines(path, show=show_progress) as lines:
+        for number, raw in lines:
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:

@@ -14,7 +14,7 @@ from kg.model import ConceptRelation, LocalPractice, Node, Relationship
 from kg.semantic_types import semantic_types
 from kg.store import GraphStore
 
-__all__ = ["LoadSummary", "load_concepts", "load_relations", "load_practice", "build_seed", "seed_dir"]
+__all__ = ["LoadSummary", "load_concepts", "load_relations", "load_practice", "build_seed", "seed_dir", "seed_files"]
 
 
 class LoadSummary(BaseModel):
@@ -31,7 +31,9 @@ def seed_dir() -> Path:
     return Path(str(resources.files("ingest").joinpath("data/seed")))
 
 
-def load_concepts(store: GraphStore, path: Path, summary: LoadSummary | None = None) -> LoadSummary:
+def load_concepts(
+    store: GraphStore, path: Path, summary: LoadSummary | None = None, *, show_progress: bool = False
+) -> LoadSummary:
     """Concepts with their terms and semantic types. Streams the file twice: the nodes
     first, then the relationships that join them."""
     summary = summary or LoadSummary()
@@ -39,7 +41,7 @@ def load_concepts(store: GraphStore, path: Path, summary: LoadSummary | None = N
     store.upsert_nodes(known_types.values())
 
     def nodes() -> Iterable[Node]:
-        for record in read_jsonl(path, ConceptRecord):
+        for record in read_jsonl(path, ConceptRecord, show_progress=show_progress):
             yield record.concept()
             yield from record.term_nodes()
 
@@ -48,7 +50,7 @@ def load_concepts(store: GraphStore, path: Path, summary: LoadSummary | None = N
             yield from record.type_links()
             yield from (term.denotes() for term in record.term_nodes())
 
-    summary.add("semantic_types", len(known_types))
+    summary.counts["semantic_types"] = len(known_types)  # the same 127 whatever the number of files
     summary.add("concept_and_term_nodes", store.upsert_nodes(nodes()))
     summary.add("concept_links", store.upsert_relationships(links()))
     return summary
@@ -60,26 +62,41 @@ def _load_relationships(
     model: type[ConceptRelation] | type[LocalPractice],
     kind: str,
     summary: LoadSummary | None,
+    show_progress: bool,
 ) -> LoadSummary:
     summary = summary or LoadSummary()
-    summary.add(kind, store.upsert_relationships(read_jsonl(path, model)))
+    summary.add(kind, store.upsert_relationships(read_jsonl(path, model, show_progress=show_progress)))
     return summary
 
 
-def load_relations(store: GraphStore, path: Path, summary: LoadSummary | None = None) -> LoadSummary:
+def load_relations(
+    store: GraphStore, path: Path, summary: LoadSummary | None = None, *, show_progress: bool = False
+) -> LoadSummary:
     """Typed concept relations ({head, rel, tail, source} per line)."""
-    return _load_relationships(store, path, ConceptRelation, "relations", summary)
+    return _load_relationships(store, path, ConceptRelation, "relations", summary, show_progress)
 
 
-def load_practice(store: GraphStore, path: Path, summary: LoadSummary | None = None) -> LoadSummary:
+def load_practice(
+    store: GraphStore, path: Path, summary: LoadSummary | None = None, *, show_progress: bool = False
+) -> LoadSummary:
     """LOCAL_PRACTICE facts ({head, tail, kind, region, lang, statement, ...} per line)."""
-    return _load_relationships(store, path, LocalPractice, "local_practice", summary)
+    return _load_relationships(store, path, LocalPractice, "local_practice", summary, show_progress)
+
+
+def seed_files(directory: Path, kind: str) -> list[Path]:
+    """The seed's files of one kind ("concepts", "relations", "local_practice"), one per
+    domain (concepts_infectious.jsonl, ...), in name order."""
+    return sorted(directory.glob(f"{kind}*.jsonl"))
 
 
 def build_seed(store: GraphStore, directory: Path | None = None) -> LoadSummary:
-    """Load the seed vocabulary (concepts, relations, local practice) into `store`."""
+    """Load the seed vocabulary: every concepts file first, then relations and local practice."""
     directory = directory or seed_dir()
-    summary = load_concepts(store, directory / "concepts.jsonl")
-    load_relations(store, directory / "relations.jsonl", summary)
-    load_practice(store, directory / "local_practice.jsonl", summary)
+    summary = LoadSummary()
+    for path in seed_files(directory, "concepts"):
+        load_concepts(store, path, summary)
+    for path in seed_files(directory, "relations"):
+        load_relations(store, path, summary)
+    for path in seed_files(directory, "local_practice"):
+        load_practice(store, path, summary)
     return summary

@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 120.0
     llm_concurrency: int = Field(default=16, ge=1)
     llm_max_retries: int = Field(default=6, ge=0)
+    link_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
 
     @classmethod
     def settings_customise_sources(
@@ -97,6 +98,11 @@ class Settings(BaseSettings):
     def graph_dir(self) -> Path:
         """Where the embedded store keeps its server socket and data."""
         return self.home / "graph"
+
+    @property
+    def index_dir(self) -> Path:
+        """Where the normalizer's lexicon index is cached."""
+        return self.home / "index"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

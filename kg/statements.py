@@ -25,6 +25,10 @@ __all__ = [
     "COUNT_NODES",
     "COUNT_RELATIONSHIPS",
     "DELETE_BATCH",
+    "TERMS_PAGE",
+    "CONCEPTS_PAGE",
+    "VOCABULARY_FINGERPRINT",
+    "ADD_LEARNED_TERMS",
 ]
 
 
@@ -147,6 +151,42 @@ DELETE_BATCH = Statement(
 )
 
 
+# Vocabulary reads for the lexicon index: pages in key order, so a million terms never
+# arrive as one reply.
+TERMS_PAGE = Statement(
+    "terms_page",
+    "MATCH (t:Term) WHERE t.key > $after "
+    "RETURN t.key AS key, t.text AS text, t.lang AS lang, t.cui AS cui, t.status AS status, "
+    "t.confidence AS confidence ORDER BY key LIMIT $limit",
+    ("after", "limit"),
+)
+
+CONCEPTS_PAGE = Statement(
+    "concepts_page",
+    "MATCH (c:Concept) WHERE c.cui > $after "
+    "RETURN c.cui AS cui, c.name AS name, c.semantic_types AS semantic_types ORDER BY cui LIMIT $limit",
+    ("after", "limit"),
+)
+
+# Changes whenever a term or concept is added, removed or renamed: the lexicon cache key.
+VOCABULARY_FINGERPRINT = Statement(
+    "vocabulary_fingerprint",
+    "OPTIONAL MATCH (t:Term) "
+    "WITH count(t) AS terms, sum(size(t.key)) AS term_chars, sum(t.confidence) AS confidence "
+    "OPTIONAL MATCH (c:Concept) "
+    "RETURN terms, term_chars, confidence, count(c) AS concepts, sum(size(c.name)) AS name_chars",
+)
+
+# Learned terms never overwrite: an existing term (curated or learned) keeps its properties.
+ADD_LEARNED_TERMS = Statement(
+    "add_learned_terms",
+    "UNWIND $rows AS row MATCH (c:Concept {cui: row.cui}) "
+    "MERGE (t:Term {key: row.key}) ON CREATE SET t += row.props "
+    "MERGE (t)-[r:DENOTES]->(c) RETURN count(r) AS written",
+    ("rows",),
+)
+
+
 def catalog() -> Iterator[Statement]:
     """Every statement the store can send, generated from the closed schema."""
     for label in NODE_KEYS:
@@ -158,3 +198,4 @@ def catalog() -> Iterator[Statement]:
         for start, end in spec.endpoints:
             yield upsert_relationships(spec.type, start, end)
     yield from (LOCAL_PRACTICE, COUNT_NODES, COUNT_RELATIONSHIPS, DELETE_BATCH)
+    yield from (TERMS_PAGE, CONCEPTS_PAGE, VOCABULARY_FINGERPRINT, ADD_LEARNED_TERMS)

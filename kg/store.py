@@ -207,6 +207,10 @@ class GraphStore:
         rows = self._execute(st.LOCAL_PRACTICE, cuis=list(cuis), region=region, lang=lang, kinds=list(kinds))
         return [PracticeFact(**row) for row in rows]
 
+    def execute(self, statement: st.Statement, **params: Any) -> list[dict[str, Any]]:
+        """Run one statement of the catalog (`kg.statements`) with its parameters."""
+        return self._execute(statement, **params)
+
     # -- internals ---------------------------------------------------------------------
 
     def _execute(self, statement: st.Statement, **params: Any) -> list[dict[str, Any]]:

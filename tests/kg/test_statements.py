@@ -12,7 +12,7 @@ from kg import statements as st
 from kg.dialect import schema_statements
 
 SAMPLE: dict[str, Any] = {
-    "rows": [{"key": "k1", "start": "k1", "end": "k2", "props": {"note": "sample"}}],
+    "rows": [{"key": "k1", "start": "k1", "end": "k2", "cui": "C0000001", "props": {"note": "sample"}}],
     "keys": ["k1", "k2"],
     "types": [],
     "cuis": ["k1"],
@@ -20,6 +20,7 @@ SAMPLE: dict[str, Any] = {
     "lang": None,
     "kinds": [],
     "limit": 10,
+    "after": "",
 }
 
 

@@ -1,0 +1,70 @@
+"""Fuzzy lookup over millions of folded keys: bigram blocking, then rapidfuzz scoring.
+
+Blocking is prefix filtering: a key a few edits away from the query shares all but a few
+of the query's character n-grams, so it must share at least one of the query's p rarest
+n-grams (p = the n-grams that budget of edits can destroy, plus one). Only the posting
+lists of those rare n-grams are read, which keeps the candidate set small however large
+the lexicon is; rapidfuzz then scores the candidates exactly. The edit budget grows with
+the query's length (one edit per six characters), which covers the typing errors of
+real queries; a key further away than that may be missed even above the cutoff.
+
+Latin-script keys use trigrams (a small alphabet makes bigrams too common to block on);
+keys with Han, kana, Hangul or Thai use bigrams, since their terms are short and their
+characters many.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+__all__ = ["FuzzyIndex", "ngrams"]
+
+_MIN_LENGTH = 3  # shorter queries are abbreviations: exact lookup or nothing
+
+
+def ngrams(text: str) -> set[str]:
+    """Padded character trigrams of an ASCII key, bigrams of any other."""
+    n = 3 if text.isascii() else 2
+    padded = f"\x02{text}\x03"
+    return {padded[i : i + n] for i in range(len(padded) - n + 1)}
+
+
+class FuzzyIndex:
+    """Bigram postings over a list of keys (the lexicon's folded forms)."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = keys
+        self._postings: dict[str, array[int]] = {}
+        for key_id, key in enumerate(keys):
+            self.add(key_id, key)
+
+    def add(self, key_id: int, key: str) -> None:
+        for gram in ngrams(key):
+            posting = self._postings.get(gram)
+            if posting is None:
+                posting = self._postings[gram] = array("i")
+            posting.append(key_id)
+
+    def search(self, query: str, *, limit: int = 5, cutoff: float = 80.0) -> list[tuple[int, float]]:
+        """Up to `limit` (key id, similarity 0-100) with rapidfuzz's normalized Indel ratio
+        at or above `cutoff`, best first."""
+        if len(query) < _MIN_LENGTH:
+            return []
+        candidates = self._candidates(query)
+        if not candidates:
+            return []
+        choices = {key_id: self.keys[key_id] for key_id in candidates}
+        found = process.extract(query, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
+        return [(key_id, score) for _, score, key_id in found]
+
+    def _candidates(self, query: str) -> set[int]:
+        grams = sorted(ngrams(query), key=lambda g: len(self._postings.get(g, ())))
+        edits = max(1, len(query) // 6)
+        candidates: set[int] = set()
+        # A transposition, the costliest single typo, changes four trigrams or three bigrams.
+        for gram in grams[: (4 if query.isascii() else 3) * edits + 1]:
+            candidates.update(self._postings.get(gram, ()))
+        return candidates

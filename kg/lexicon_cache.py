@@ -1,0 +1,105 @@
+"""The normalizer's index, built from the graph and cached on disk.
+
+Building the index for millions of terms takes a while; loading it from a pickle is fast.
+The cache file is named after a fingerprint of the vocabulary in the graph (term and
+concept counts and sizes), so any change to the vocabulary makes a new index; older files
+are removed once the new one is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from kg import statements as st
+from kg.errors import LinkingError
+from kg.lexicon import ConceptInfo, Lexicon, TermRow
+from kg.model import Term
+from kg.normalizer import Normalizer
+from kg.store import GraphStore
+
+__all__ = ["vocabulary_fingerprint", "read_lexicon", "load_normalizer", "add_learned_term"]
+
+_PAGE = 100_000
+_FORMAT = 1  # bump when the pickled classes change shape
+
+
+def vocabulary_fingerprint(store: GraphStore) -> str:
+    row = store.execute(st.VOCABULARY_FINGERPRINT)[0]
+    values = {k: round(v, 3) if isinstance(v, float) else v for k, v in sorted(row.items())}
+    return hashlib.sha256(json.dumps([_FORMAT, values]).encode()).hexdigest()[:16]
+
+
+def _pages(store: GraphStore, statement: st.Statement, key: str) -> Iterator[dict[str, object]]:
+    after = ""
+    while True:
+        rows = store.execute(statement, after=after, limit=_PAGE)
+        yield from rows
+        if len(rows) < _PAGE:
+            return
+        after = str(rows[-1][key])
+
+
+def read_lexicon(store: GraphStore) -> Lexicon:
+    """Every concept and term in the graph, as a lexicon."""
+    fingerprint = vocabulary_fingerprint(store)
+    concepts = (
+        ConceptInfo(cui=str(r["cui"]), name=str(r["name"]), semantic_types=tuple(r["semantic_types"] or ()))  # type: ignore[arg-type]
+        for r in _pages(store, st.CONCEPTS_PAGE, "cui")
+    )
+    terms = (
+        TermRow(text=str(r["text"]), lang=str(r["lang"]), cui=str(r["cui"]), status=str(r["status"] or "curated"),
+                confidence=float(r["confidence"] if r["confidence"] is not None else 1.0))  # type: ignore[arg-type]
+        for r in _pages(store, st.TERMS_PAGE, "key")
+    )  # fmt: skip
+    return Lexicon(concepts, terms, fingerprint)
+
+
+def load_normalizer(store: GraphStore, cache_dir: Path | None, *, threshold: float = 0.8) -> Normalizer:
+    """The normalizer over the graph's vocabulary, from `cache_dir` when it is current.
+
+    Raises:
+        LinkingError: the graph holds no terms (names the fix).
+    """
+    fingerprint = vocabulary_fingerprint(store)
+    path = cache_dir / f"lexicon-{fingerprint}.pickle" if cache_dir else None
+    if path and path.exists():
+        with path.open("rb") as handle:
+            normalizer: Normalizer = pickle.load(handle)
+        normalizer.threshold = threshold
+        return normalizer
+    lexicon = read_lexicon(store)
+    if not len(lexicon):
+        raise LinkingError("the graph has no terms to link against: run `medcore kg build` first")
+    normalizer = Normalizer(lexicon, threshold=threshold)
+    normalizer.matcher  # noqa: B018  (build the automaton now, so it is cached too)
+    if path:
+        _save(normalizer, path)
+    return normalizer
+
+
+def _save(normalizer: Normalizer, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-")
+    with os.fdopen(handle, "wb") as out:
+        pickle.dump(normalizer, out, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temp, path)  # readers see the old file or the whole new one
+    for old in path.parent.glob("lexicon-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def add_learned_term(store: GraphStore, normalizer: Normalizer, term: Term) -> bool:
+    """Write a learned term to the graph and the in-memory index. An existing term with
+    the same key (curated or learned) is left as it is. Returns whether the index changed."""
+    learned = term.model_copy(update={"status": "learned"})
+    row = {"key": learned.key, "cui": learned.cui, "props": learned.properties()}
+    if not store.execute(st.ADD_LEARNED_TERMS, rows=[row])[0]["written"]:
+        raise LinkingError(f"cannot learn {term.text!r}: concept {term.cui} is not in the graph")
+    return normalizer.learn(TermRow(text=learned.text, lang=learned.lang, cui=learned.cui, status="learned",
+                                    confidence=learned.confidence))  # fmt: skip

@@ -1,0 +1,137 @@
+"""Text folding for matching: one fold, applied alike to lexicon terms and to free text.
+
+The fold is script-aware rather than language-aware, so a Latin drug name inside a Thai
+sentence folds exactly as it does in English, and a term and the text that contains it
+always meet in the same form:
+
+- Unicode NFKC: full-width Latin and digits become ASCII, half-width katakana full-width;
+- case folding;
+- Latin diacritics dropped (Yoruba tone marks and under-dots, so "ibà" = "iba"), while
+  the marks that carry meaning in other scripts (Thai vowels and tones, Japanese voicing)
+  are kept;
+- traditional Chinese characters mapped to simplified ones (character level, OpenCC t2s);
+- hyphen and dash variants and most punctuation become a space, apostrophes and the
+  katakana middle dot vanish, whitespace runs collapse to one space.
+
+`fold_spans` also keeps, for each folded character, where it came from in the original,
+so a match in folded text maps back to a span of what the user wrote.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["fold", "fold_spans", "Folded", "is_latin_word_char"]
+
+# Combining marks of Latin-script diacritics (NFD leaves these after the base letter).
+_LATIN_MARKS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF))
+_VANISH = {"'", "\u2019", "\u2018", "`", "\u00b4", "\u30fb", "\u00b7", "\u200b", "\u200c", "\u200d", "\ufeff"}
+_KEEP_PUNCT = {"+", "%", "&"}  # meaningful inside medical terms ("HIV+", "5%")
+_HALFWIDTH_VOICING = ("\uff9e", "\uff9f")
+
+
+def _is_latin_mark(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _LATIN_MARKS)
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> dict[str, str]:
+    """Traditional -> simplified, character by character, from OpenCC's own table."""
+    import opencc
+
+    chars = [chr(c) for c in range(0x4E00, 0xA000)] + [chr(c) for c in range(0x3400, 0x4DC0)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # a phrase rule joined lines: fall back to no mapping
+        return {}
+    return {t: s for t, s in zip(chars, converted, strict=True) if t != s and len(s) == 1}
+
+
+def _separates(char: str) -> bool:
+    """Spaces, controls, dashes and punctuation (bar a few that carry meaning) part words."""
+    category = unicodedata.category(char)
+    if category.startswith(("Z", "Cc", "Pd")):
+        return True
+    return category.startswith("P") and char not in _KEEP_PUNCT
+
+
+def _fold_char(char: str) -> str:
+    out = []
+    for piece in unicodedata.normalize("NFKC", char).casefold():
+        for part in unicodedata.normalize("NFD", piece):
+            if _is_latin_mark(part) or part in _VANISH:
+                continue
+            out.append(" " if _separates(part) else part)
+    folded = unicodedata.normalize("NFC", "".join(out))
+    return _t2s().get(folded, folded)
+
+
+class _FoldTable(dict[int, str]):
+    """`str.translate` table that folds each character once, on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """The matching form of `text` (see the module docstring); trimmed, single-spaced."""
+    composed = unicodedata.normalize("NFKC", text) if any(v in text for v in _HALFWIDTH_VOICING) else text
+    return " ".join(composed.translate(_TABLE).split())
+
+
+def is_latin_word_char(char: str) -> bool:
+    """True for characters that continue a space-separated word (ASCII letters and digits,
+    after folding), where a dictionary match must not start or end."""
+    return char.isascii() and char.isalnum()
+
+
+@dataclass(frozen=True)
+class Folded:
+    """Folded text plus, per folded character, the original span it came from."""
+
+    text: str
+    original: str
+    starts: list[int] | None = None  # None: one folded character per original character
+    ends: list[int] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original [start, end) behind folded [start, end)."""
+        if self.starts is None or self.ends is None:
+            return start, end
+        return self.starts[start], self.ends[end - 1]
+
+
+def fold_spans(text: str) -> Folded:
+    """Fold free text keeping offsets. Unlike `fold` it does not trim, so that spans line up."""
+    folded = text.translate(_TABLE)
+    if len(folded) == len(text) and "  " not in folded and not any(v in text for v in _HALFWIDTH_VOICING):
+        return Folded(folded, text)
+    return _fold_slow(text)
+
+
+def _fold_slow(text: str) -> Folded:
+    pieces = [_TABLE[ord(char)] for char in text]
+    width = [1] * len(text)  # original characters behind each piece
+    for i, char in enumerate(text):
+        if char in _HALFWIDTH_VOICING and i and pieces[i - 1]:
+            pieces[i - 1] = _fold_char(unicodedata.normalize("NFKC", text[i - 1 : i + 1]))
+            pieces[i], width[i - 1] = "", 2
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, piece in enumerate(pieces):
+        for part in piece:
+            if part == " " and chars and chars[-1] == " ":
+                ends[-1] = i + width[i]
+                continue
+            chars.append(part)
+            starts.append(i)
+            ends.append(i + width[i])
+    return Folded("".join(chars), text, starts, ends)
