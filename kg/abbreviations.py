@@ -7,6 +7,7 @@ through the long form even when the lexicon does not list the abbreviation.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -36,13 +37,20 @@ def _pipeline() -> Any:
     return nlp
 
 
+def _quiet(nlp: Any, text: str) -> Any:
+    # The detector's optional global matcher has no patterns unless linking is configured,
+    # and spaCy warns about that on every document.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*\[W036\]")
+        return nlp(text)
+
+
 def abbreviations(text: str) -> list[Abbreviation]:
     """Every short-form use defined in `text`, in text order."""
     if "(" not in text and "[" not in text:  # no definition, nothing to find
         return []
-    doc = _pipeline()(text)
+    doc = _quiet(_pipeline(), text)
     found = [
-        Abbreviation(span.start_char, span.end_char, span.text, span._.long_form.text)
-        for span in doc._.abbreviations
+        Abbreviation(span.start_char, span.end_char, span.text, span._.long_form.text) for span in doc._.abbreviations
     ]
     return sorted(found, key=lambda a: a.start)

@@ -5,8 +5,9 @@ of the query's character n-grams, so it must share at least one of the query's p
 n-grams (p = the n-grams that budget of edits can destroy, plus one). Only the posting
 lists of those rare n-grams are read, which keeps the candidate set small however large
 the lexicon is; rapidfuzz then scores the candidates exactly. The edit budget grows with
-the query's length (one edit per six characters), which covers the typing errors of
-real queries; a key further away than that may be missed even above the cutoff.
+the query's length (one typo per ten characters, at least one), which covers the typing
+errors of real queries (recall@5 0.99 on generated single typos, BENCHMARKS.md); a key
+further away than that may be missed even above the cutoff.
 
 Latin-script keys use trigrams (a small alphabet makes bigrams too common to block on);
 keys with Han, kana, Hangul or Thai use bigrams, since their terms are short and their
@@ -33,19 +34,22 @@ def ngrams(text: str) -> set[str]:
 
 
 class FuzzyIndex:
-    """Bigram postings over a list of keys (the lexicon's folded forms)."""
+    """N-gram postings over a list of keys (the lexicon's folded forms), split by key
+    length: an edit budget also bounds the length difference, so only the postings of
+    keys of nearby lengths are read."""
 
     def __init__(self, keys: Sequence[str]) -> None:
         self.keys = keys
-        self._postings: dict[str, array[int]] = {}
+        self._postings: dict[str, array[int]] = {}  # n-gram + chr(key length) -> key ids
         for key_id, key in enumerate(keys):
             self.add(key_id, key)
 
     def add(self, key_id: int, key: str) -> None:
+        length = chr(len(key))
         for gram in ngrams(key):
-            posting = self._postings.get(gram)
+            posting = self._postings.get(gram + length)
             if posting is None:
-                posting = self._postings[gram] = array("i")
+                posting = self._postings[gram + length] = array("i")
             posting.append(key_id)
 
     def search(self, query: str, *, limit: int = 5, cutoff: float = 80.0) -> list[tuple[int, float]]:
@@ -53,18 +57,21 @@ class FuzzyIndex:
         at or above `cutoff`, best first."""
         if len(query) < _MIN_LENGTH:
             return []
-        candidates = self._candidates(query)
+        candidates = list(self._candidates(query))
         if not candidates:
             return []
-        choices = {key_id: self.keys[key_id] for key_id in candidates}
-        found = process.extract(query, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
-        return [(key_id, score) for _, score, key_id in found]
+        found = process.extract(query, [self.keys[i] for i in candidates], scorer=fuzz.ratio, limit=limit,
+                                score_cutoff=cutoff)  # fmt: skip
+        return [(candidates[index], score) for _, score, index in found]
 
     def _candidates(self, query: str) -> set[int]:
-        grams = sorted(ngrams(query), key=lambda g: len(self._postings.get(g, ())))
-        edits = max(1, len(query) // 6)
-        candidates: set[int] = set()
+        edits = max(1, len(query) // 10)
+        lengths = [chr(n) for n in range(max(1, len(query) - edits), len(query) + edits + 1)]
+        postings = [[p for n in lengths if (p := self._postings.get(gram + n))] for gram in ngrams(query)]
+        postings.sort(key=lambda lists: sum(map(len, lists)))
         # A transposition, the costliest single typo, changes four trigrams or three bigrams.
-        for gram in grams[: (4 if query.isascii() else 3) * edits + 1]:
-            candidates.update(self._postings.get(gram, ()))
+        candidates: set[int] = set()
+        for lists in postings[: (4 if query.isascii() else 3) * edits + 1]:
+            for posting in lists:
+                candidates.update(posting)
         return candidates

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -41,8 +41,7 @@ class TermRow(BaseModel):
     confidence: float = 1.0
 
 
-@dataclass(frozen=True)
-class TermHit:
+class TermHit(NamedTuple):
     """A term found under a folded key."""
 
     term: int  # index into the lexicon's term arrays

@@ -16,9 +16,8 @@ nearest concept.
 from __future__ import annotations
 
 import unicodedata
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
 
 from kg.abbreviations import abbreviations
 from kg.fuzzy import FuzzyIndex
@@ -33,10 +32,10 @@ _VARIANT, _ABBREVIATION = 0.98, 0.95
 _WHOLE_TEXT_MAX = 60  # a text this short with no match is looked up as one term
 
 
-class Candidate(BaseModel):
-    """A concept a text may denote, with the evidence for it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Candidate(NamedTuple):
+    """A concept a text may denote, with the evidence for it. (A named tuple, not a pydantic
+    model: lookups build a hundred thousand per second; pydantic models accept it as a field
+    type where results cross a boundary.)"""
 
     cui: str
     name: str
@@ -47,10 +46,9 @@ class Candidate(BaseModel):
     term_lang: str
 
 
-class LinkedMention(BaseModel):
+@dataclass(frozen=True, slots=True)
+class LinkedMention:
     """A stretch of text and its candidates, best first."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     start: int
     end: int
@@ -128,11 +126,15 @@ class Normalizer:
         return [] if key is None else self._ranked(key, text, lang)
 
     def _ranked(self, key: int, surface: str, lang: str) -> list[Candidate]:
-        light = _light(surface)
-        scored: list[tuple[float, Method, TermHit]] = [
-            (1.0, "exact", hit) if _light(hit.text) == light else (_VARIANT, "variant", hit)
-            for hit in self.lexicon.hits(key)
-        ]
+        scored: list[tuple[float, Method, TermHit]] = []
+        light = None
+        for hit in self.lexicon.hits(key):
+            if hit.text != surface:
+                light = light or _light(surface)
+                if _light(hit.text) != light:
+                    scored.append((_VARIANT, "variant", hit))
+                    continue
+            scored.append((1.0, "exact", hit))
         return self._best_per_concept(scored, lang)
 
     def _expanded(self, text: str, context: str, lang: str) -> list[Candidate]:
@@ -162,6 +164,9 @@ class Normalizer:
     def _best_per_concept(self, scored: list[tuple[float, Method, TermHit]], lang: str) -> list[Candidate]:
         """One candidate per concept, best first: score, then a term in the asked language,
         curated before learned, confidence, and the id for a stable order."""
+        if len(scored) == 1:  # the common case, and the hot path of exact lookups
+            score, method, hit = scored[0]
+            return [self._candidate(hit, score, method)] if score >= self.threshold else []
         best: dict[str, tuple[tuple[float, bool, bool, float], Candidate]] = {}
         for score, method, hit in scored:
             if score < self.threshold:
@@ -174,17 +179,14 @@ class Normalizer:
 
     def _candidate(self, hit: TermHit, score: float, method: Method) -> Candidate:
         concept = self.lexicon.concept(hit.cui)
-        return Candidate(
-            cui=hit.cui, name=concept.name, semantic_types=concept.semantic_types, score=round(score, 4),
-            method=method, term=hit.text, term_lang=hit.lang,
-        )  # fmt: skip
+        return Candidate(hit.cui, concept.name, concept.semantic_types, round(score, 4), method, hit.text, hit.lang)
 
     def _rescored(self, found: list[Candidate], factor: float) -> list[Candidate]:
-        rescored = [c.model_copy(update={"score": round(c.score * factor, 4), "method": "abbreviation"}) for c in found]
+        rescored = [c._replace(score=round(c.score * factor, 4), method="abbreviation") for c in found]
         return [c for c in rescored if c.score >= self.threshold]
 
     def _mention(self, start: int, end: int, surface: str, lang: str, found: list[Candidate]) -> LinkedMention:
-        return LinkedMention(start=start, end=end, surface=surface, lang=lang, candidates=found)
+        return LinkedMention(start, end, surface, lang, found)
 
     def _case_sensitive_keys(self) -> set[int]:
         """Keys whose every term is a short all-capital abbreviation ("AL", "TB")."""

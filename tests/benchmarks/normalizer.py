@@ -1,0 +1,174 @@
+"""Normalizer speed and size on a generated lexicon of one million terms.
+
+    python tests/benchmarks/normalizer.py [--quick] [--terms N]
+
+The lexicon is the shipped seed plus generated terms in the seven languages with realistic
+lengths and scripts (Latin words of syllables, Yoruba with tone marks, Han, kana, Hangul,
+Thai). Measures, on one core: index build time and memory (lexicon, fuzzy index, Aho-
+Corasick automaton), the on-disk cache size and load time, exact and fuzzy (top-5) lookups
+per second, and mention finding in characters per second on the real MultiMed-X samples
+(tests/data/multimedx). `--quick` uses 50k terms. Prints one JSON object last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import platform
+import random
+import resource
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+
+from ingest import read_jsonl, seed_dir
+from ingest.records import ConceptRecord
+from kg.lexicon import ConceptInfo, Lexicon, TermRow
+from kg.normalizer import Normalizer
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "multimedx"
+# Latin-script words from ~1,600 syllables: about the variety of medical Greek and Latin
+# morphemes, so that character n-grams are neither all distinct nor all shared.
+SYLLABLES = [onset + vowel + coda
+             for onset in ["", "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "ch",
+                           "ph", "th", "tr", "pr", "st", "pl", "cr", "gl"]
+             for vowel in ["a", "e", "i", "o", "u", "y", "ae", "io"]
+             for coda in ["", "n", "s", "l", "r", "t", "m", "x"]]  # fmt: skip
+YORUBA = ["à", "á", "ẹ", "ọ", "ṣ", "è", "é", "ò", "ó", "ì", "í", "ù", "ú", "gb", "kp", "b", "d", "f", "l", "m", "n"]
+RANGES = {"zh": (0x4E00, 0x9FA5), "ja_kana": (0x30A1, 0x30F6), "ko": (0xAC00, 0xD7A3), "th": (0x0E01, 0x0E2E)}
+
+
+def _word(rng: random.Random, lang: str) -> str:
+    if lang in ("en", "sw"):
+        words = ["".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(rng.choice([1, 1, 2, 2, 3]))]
+        return " ".join(words)
+    if lang == "yo":
+        return " ".join("".join(rng.choices(YORUBA, k=rng.randint(3, 7))) for _ in range(rng.choice([1, 2])))
+    if lang == "ja":
+        low, high = RANGES["ja_kana"] if rng.random() < 0.5 else RANGES["zh"]
+    else:
+        low, high = RANGES[lang]
+    return "".join(chr(rng.randint(low, high)) for _ in range(rng.randint(2, 6)))
+
+
+def generated(n_terms: int, rng: random.Random) -> tuple[list[ConceptInfo], Iterator[TermRow]]:
+    n_concepts = n_terms // 7
+    concepts = [ConceptInfo(cui=f"MC{900000 + i % 100000:06d}" if i < 100000 else f"ML{i:012x}",
+                            name=f"generated {i}", semantic_types=("T047",)) for i in range(n_concepts)]  # fmt: skip
+    langs = ["en", "zh", "ja", "ko", "sw", "th", "yo"]
+
+    def terms() -> Iterator[TermRow]:
+        for i in range(n_terms):
+            yield TermRow(text=_word(rng, langs[i % 7]), lang=langs[i % 7], cui=concepts[i % n_concepts].cui)
+
+    return concepts, terms()
+
+
+def seed() -> tuple[list[ConceptInfo], list[TermRow]]:
+    records = [r for path in sorted(seed_dir().glob("concepts*.jsonl")) for r in read_jsonl(path, ConceptRecord)]
+    concepts = [ConceptInfo(cui=r.cui, name=r.name, semantic_types=tuple(r.semantic_types)) for r in records]
+    terms = [TermRow(text=t, lang=lang, cui=r.cui) for r in records for lang, ts in r.terms.items() for t in ts]
+    return concepts, terms
+
+
+def real_text() -> list[tuple[str, str]]:
+    texts = []
+    for name in ("liveqa_jp_sample10.xlsx", "bionli_jp_sample10.xlsx"):
+        sheet = openpyxl.load_workbook(DATA / name, read_only=True).active
+        for en, ja, *_ in list(sheet.iter_rows(values_only=True))[1:]:  # type: ignore[union-attr]
+            texts += [(str(en), "en"), (str(ja), "ja")]
+    record = json.loads((DATA / "liveqa_sw_example.jsonl").read_text(encoding="utf-8"))
+    return texts + [(record["en"], "en"), (record["sw"], "sw")]
+
+
+def typo(text: str, rng: random.Random) -> str:
+    """One typing error: two letters swapped, one dropped, doubled or replaced."""
+    i = rng.randrange(1, len(text) - 2)
+    kind = rng.choice(["swap", "drop", "double", "replace"])
+    if kind == "swap":
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    if kind == "drop":
+        return text[:i] + text[i + 1 :]
+    if kind == "double":
+        return text[:i] + text[i] + text[i:]
+    return text[:i] + rng.choice("aeioulnrst") + text[i + 1 :]
+
+
+def rate(count: int, seconds: float) -> int:
+    return round(count / seconds) if seconds else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--terms", type=int, default=None)
+    args = parser.parse_args()
+    n_terms = args.terms or (50_000 if args.quick else 1_000_000)
+    rng = random.Random(7)
+    results: dict[str, object] = {"generated_terms": n_terms}
+
+    seed_concepts, seed_terms = seed()
+    gen_concepts, gen_terms = generated(n_terms, rng)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    lexicon = Lexicon([*seed_concepts, *gen_concepts], [*seed_terms, *gen_terms])
+    results["lexicon_build_s"] = round(time.perf_counter() - start, 2)
+    start = time.perf_counter()
+    normalizer = Normalizer(lexicon)
+    results["fuzzy_index_build_s"] = round(time.perf_counter() - start, 2)
+    start = time.perf_counter()
+    normalizer.matcher.find("build the automaton")
+    results["automaton_build_s"] = round(time.perf_counter() - start, 2)
+    results["index_terms"], results["index_keys"] = len(lexicon), len(lexicon.keys)
+    results["index_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss_before, 1)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "lexicon.pickle"
+        start = time.perf_counter()
+        path.write_bytes(pickle.dumps(normalizer, protocol=pickle.HIGHEST_PROTOCOL))
+        results["cache_write_s"] = round(time.perf_counter() - start, 2)
+        results["cache_mb"] = round(path.stat().st_size / 2**20, 1)
+        start = time.perf_counter()
+        pickle.loads(path.read_bytes())
+        results["cache_load_s"] = round(time.perf_counter() - start, 2)
+
+    sample = rng.sample(range(len(lexicon)), 20_000)
+    queries = [(lexicon.texts[i], lexicon._langs[i]) for i in sample]
+    start = time.perf_counter()
+    answers = [normalizer.lookup(text, lang) for text, lang in queries]
+    results["exact_lookups_per_s"] = rate(len(queries), time.perf_counter() - start)
+    expected = [lexicon._cuis[i] for i in sample]
+    results["exact_recall_at_5"] = round(
+        sum(cui in {c.cui for c in found} for cui, found in zip(expected, answers, strict=True)) / len(queries), 4
+    )
+
+    picked = [i for i in sample[:6000] if len(lexicon.texts[i]) >= 6]
+    typos = [(typo(lexicon.texts[i], rng), lexicon._langs[i]) for i in picked]
+    start = time.perf_counter()
+    answers = [normalizer.lookup(text, lang) for text, lang in typos]
+    results["fuzzy_lookups_per_s"] = rate(len(typos), time.perf_counter() - start)
+    expected = [lexicon._cuis[i] for i in picked]
+    results["fuzzy_recall_at_5"] = round(
+        sum(cui in {c.cui for c in found} for cui, found in zip(expected, answers, strict=True)) / len(typos), 4
+    )
+
+    texts = real_text() * 20
+    chars = sum(len(text) for text, _ in texts)
+    start = time.perf_counter()
+    spans = sum(len(normalizer.matcher.find(text)) for text, _ in texts)
+    results["mention_find_chars_per_s"] = rate(chars, time.perf_counter() - start)
+    start = time.perf_counter()
+    linked = sum(len(normalizer.link(text, lang)) for text, lang in texts)
+    results["link_chars_per_s"] = rate(chars, time.perf_counter() - start)
+    results.update(text_chars=chars, spans=spans, linked=linked)
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    results.update(quick=args.quick, python=platform.python_version())
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
