@@ -1,4 +1,4 @@
-"""The multilingual medical graph: its model, schema, stores and settings."""
+"""The multilingual medical graph: its model, schema, stores, settings and the normalizer."""
 
 from kg.errors import (
     ConfigError,
@@ -12,10 +12,13 @@ from kg.errors import (
     RetryableLLMError,
     SchemaError,
 )
+from kg.lexicon_cache import add_learned_term, load_normalizer
+from kg.normalizer import Candidate, LinkedMention, Normalizer
 from kg.settings import Settings, load_settings
 from kg.store import CypherRunner, GraphCounts, GraphStore, PracticeFact, open_store
 
 __all__ = [
+    "Candidate",
     "ConfigError",
     "CypherRunner",
     "GraphConnectionError",
@@ -24,13 +27,17 @@ __all__ = [
     "GraphStoreError",
     "IngestError",
     "LLMError",
+    "LinkedMention",
     "LinkingError",
     "MedcoreError",
     "MissingEndpointError",
+    "Normalizer",
     "PracticeFact",
     "RetryableLLMError",
     "SchemaError",
     "Settings",
+    "add_learned_term",
+    "load_normalizer",
     "load_settings",
     "open_store",
 ]

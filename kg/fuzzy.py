@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -26,9 +27,16 @@ __all__ = ["FuzzyIndex", "ngrams"]
 _MIN_LENGTH = 3  # shorter queries are abbreviations: exact lookup or nothing
 
 
-def ngrams(text: str) -> set[str]:
-    """Padded character trigrams of an ASCII key, bigrams of any other."""
-    n = 3 if text.isascii() else 2
+def gram_size(text: str, length: int) -> int:
+    """Bigrams for Han, kana, Hangul and Thai; for Latin, trigrams, or 4-grams for keys
+    of nine characters or more, whose trigrams are too common to block on at scale."""
+    if not text.isascii():
+        return 2
+    return 3 if length < 9 else 4
+
+
+def ngrams(text: str, n: int) -> set[str]:
+    """Padded character n-grams."""
     padded = f"\x02{text}\x03"
     return {padded[i : i + n] for i in range(len(padded) - n + 1)}
 
@@ -46,7 +54,7 @@ class FuzzyIndex:
 
     def add(self, key_id: int, key: str) -> None:
         length = chr(len(key))
-        for gram in ngrams(key):
+        for gram in ngrams(key, gram_size(key, len(key))):
             posting = self._postings.get(gram + length)
             if posting is None:
                 posting = self._postings[gram + length] = array("i")
@@ -60,18 +68,23 @@ class FuzzyIndex:
         candidates = list(self._candidates(query))
         if not candidates:
             return []
-        found = process.extract(query, [self.keys[i] for i in candidates], scorer=fuzz.ratio, limit=limit,
-                                score_cutoff=cutoff)  # fmt: skip
+        choices = itemgetter(*candidates)(self.keys) if len(candidates) > 1 else [self.keys[candidates[0]]]
+        found = process.extract(query, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
         return [(candidates[index], score) for _, score, index in found]
 
     def _candidates(self, query: str) -> set[int]:
         edits = max(1, len(query) // 10)
-        lengths = [chr(n) for n in range(max(1, len(query) - edits), len(query) + edits + 1)]
-        postings = [[p for n in lengths if (p := self._postings.get(gram + n))] for gram in ngrams(query)]
-        postings.sort(key=lambda lists: sum(map(len, lists)))
-        # A transposition, the costliest single typo, changes four trigrams or three bigrams.
         candidates: set[int] = set()
-        for lists in postings[: (4 if query.isascii() else 3) * edits + 1]:
-            for posting in lists:
+        for length in range(max(1, len(query) - edits), len(query) + edits + 1):
+            n = gram_size(query, length)
+            tag = chr(length)
+            postings = [p for gram in ngrams(query, n) if (p := self._postings.get(gram + tag)) is not None]
+            if not postings:
+                continue
+            postings.sort(key=len)
+            # The query's grams missing here are typos: each counts as the rarest of all.
+            missing = len(ngrams(query, n)) - len(postings)
+            # A transposition, the costliest single typo, changes n + 1 n-grams.
+            for posting in postings[: max(0, (n + 1) * edits + 1 - missing)]:
                 candidates.update(posting)
         return candidates

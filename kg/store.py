@@ -111,11 +111,15 @@ class GraphStore:
         self.ensure_schema()
         written = 0
         for batch in _batches(relationships, self.batch_size):
-            groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+            # One row per relationship: FalkorDB counts a relationship that a batch creates
+            # and then matches again only once, which would look like a missing end.
+            groups: dict[tuple[str, str, str], dict[tuple[str, str, Any], dict[str, Any]]] = defaultdict(dict)
             for rel in batch:
                 ends = rel.ends()
-                groups[(ends.type, ends.start_label, ends.end_label)].append(_rel_row(ends, rel))
-            for (rel_type, start, end), rows in groups.items():
+                row = _rel_row(ends, rel)
+                groups[(ends.type, ends.start_label, ends.end_label)][(row["start"], row["end"], row.get("key"))] = row
+            for (rel_type, start, end), unique in groups.items():
+                rows = list(unique.values())
                 result = self._execute(st.upsert_relationships(rel_type, start, end), rows=rows)
                 count = result[0]["written"] if result else 0
                 if count < len(rows):
@@ -129,6 +133,8 @@ class GraphStore:
             for label, field in ((start, "start"), (end, "end"))
             for row in self._execute(st.missing_nodes(label), keys=[r[field] for r in rows])
         ]
+        if not missing:
+            return
         shown = ", ".join(sorted(set(missing))[:10])
         raise MissingEndpointError(
             f"{len(set(missing))} relationship end(s) do not exist: {shown}; "

@@ -7,21 +7,19 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import click
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from ingest.vocabulary import build_seed
 from kg.errors import ConfigError, MedcoreError
-from kg.settings import Settings, load_settings
-from kg.store import GraphStore, open_store
+from kg.settings import load_settings
 from kg.stores.embedded import EmbeddedServer
+from reasoning.cli_support import JsonFlag, open_store_of, out, print_json, settings_of
+from reasoning.cli_vocabulary import register as register_vocabulary
 
 __all__ = ["app", "main", "run"]
 
@@ -34,9 +32,7 @@ kg_app = typer.Typer(no_args_is_help=True, help="Build and inspect the medical g
 db_app = typer.Typer(no_args_is_help=True, help="Manage the embedded FalkorDB server.")
 app.add_typer(kg_app, name="kg")
 app.add_typer(db_app, name="db")
-
-out = Console(soft_wrap=True)
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+register_vocabulary(app)
 
 
 @app.callback()
@@ -50,23 +46,6 @@ def _root(
     ctx.obj = load_settings(config=config, home=home)
 
 
-def _settings(ctx: typer.Context) -> Settings:
-    return ctx.find_root().obj  # type: ignore[no-any-return]
-
-
-@contextmanager
-def _store(ctx: typer.Context) -> Iterator[GraphStore]:
-    store = open_store(_settings(ctx))
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def _print_json(value: Any) -> None:
-    out.print_json(json.dumps(value, ensure_ascii=False, default=str), ensure_ascii=False)
-
-
 def _counts_table(counts: dict[str, dict[str, int]]) -> Table:
     table = Table("kind", "name", "count")
     for kind, values in counts.items():
@@ -78,11 +57,11 @@ def _counts_table(counts: dict[str, dict[str, int]]) -> Table:
 @kg_app.command("build")
 def kg_build(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Load the shipped seed vocabulary into the current store (idempotent)."""
-    with _store(ctx) as store:
+    with open_store_of(ctx) as store:
         summary = build_seed(store)
         counts = store.counts().model_dump()
     if as_json:
-        _print_json({"loaded": summary.counts, **counts})
+        print_json({"loaded": summary.counts, **counts})
     else:
         out.print(f"Seed loaded into {store.runner.description}.")
         out.print(_counts_table(counts))
@@ -91,10 +70,10 @@ def kg_build(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 @kg_app.command("stats")
 def kg_stats(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Count nodes per label and relationships per type."""
-    with _store(ctx) as store:
+    with open_store_of(ctx) as store:
         counts = store.counts().model_dump()
     if as_json:
-        _print_json(counts)
+        print_json(counts)
     else:
         out.print(_counts_table(counts))
 
@@ -104,7 +83,7 @@ def kg_clear(ctx: typer.Context, yes: Annotated[bool, typer.Option("--yes", help
     """Delete every node and relationship of the graph."""
     if not yes:
         typer.confirm("Delete the whole graph?", abort=True)
-    with _store(ctx) as store:
+    with open_store_of(ctx) as store:
         store.clear()
     out.print("Graph cleared.")
 
@@ -128,10 +107,10 @@ def cypher(
 ) -> None:
     """Run an ad-hoc, parameterized Cypher query on the current store."""
     params = dict(_parse_param(p) for p in param or [])
-    with _store(ctx) as store:
+    with open_store_of(ctx) as store:
         rows = store.query(query, params)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     if not rows:
         out.print("(no rows)")
@@ -143,7 +122,7 @@ def cypher(
 
 
 def _server(ctx: typer.Context) -> EmbeddedServer:
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     if not settings.is_embedded:
         raise ConfigError("`medcore db` manages the embedded store; the graph URI points elsewhere")
     return EmbeddedServer(settings.graph_dir, startup_timeout_s=settings.graph_startup_timeout_s)
@@ -152,7 +131,7 @@ def _server(ctx: typer.Context) -> EmbeddedServer:
 def _print_status(server: EmbeddedServer, as_json: bool) -> None:
     status = server.status()
     if as_json:
-        _print_json(status.__dict__)
+        print_json(status.__dict__)
     else:
         state = "running" if status.running else "stopped"
         mode = " as a daemon" if status.daemon else ""

@@ -8,10 +8,10 @@ import pytest
 
 EXPECTED = {
     "kg": {
-        "ConfigError", "CypherRunner", "GraphConnectionError", "GraphCounts", "GraphStore",
-        "GraphStoreError", "IngestError", "LLMError", "LinkingError", "MedcoreError",
-        "MissingEndpointError", "PracticeFact", "RetryableLLMError", "SchemaError", "Settings",
-        "load_settings", "open_store",
+        "Candidate", "ConfigError", "CypherRunner", "GraphConnectionError", "GraphCounts", "GraphStore",
+        "GraphStoreError", "IngestError", "LLMError", "LinkedMention", "LinkingError", "MedcoreError",
+        "MissingEndpointError", "Normalizer", "PracticeFact", "RetryableLLMError", "SchemaError", "Settings",
+        "add_learned_term", "load_normalizer", "load_settings", "open_store",
     },
     "kg.model": {
         "Alignment", "Chain", "CitesPractice", "Concept", "ConceptRelation", "Denotes", "Document",
@@ -20,7 +20,8 @@ EXPECTED = {
         "Step", "Term", "graph_properties", "stable_hash",
     },
     "ingest": {
-        "LoadSummary", "build_seed", "load_concepts", "load_practice", "load_relations", "read_jsonl", "seed_dir",
+        "LoadSummary", "build_seed", "load_concepts", "load_corpus", "load_lexicon", "load_obo", "load_practice",
+        "load_relations", "load_umls", "read_jsonl", "seed_dir", "seed_files",
     },
     "queries": {"NamedQuery", "named_queries", "run_named"},
     "reasoning": {"main"},

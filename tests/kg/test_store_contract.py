@@ -47,6 +47,14 @@ def test_write_twice_changes_no_count(store: GraphStore) -> None:
     assert counts.relationships == {"DENOTES": 50, "IS_A": 50}
 
 
+def test_a_relationship_repeated_within_one_batch_is_written_once(store: GraphStore) -> None:
+    store.upsert_nodes(_concepts(2))
+    twice = [ConceptRelation(head="MC000000", rel="TREATS", tail="MC000001", source=s) for s in ("a", "b")]
+    assert store.upsert_relationships(twice) == 1  # no false "missing end"
+    rows = store.query("MATCH ()-[r:TREATS]->() RETURN r.source AS source")
+    assert rows == [{"source": "b"}]  # the last one wins, as a second batch would
+
+
 def test_rewrite_updates_properties_in_place(store: GraphStore) -> None:
     store.upsert_nodes(_concepts(1, "old"))
     store.upsert_nodes(_concepts(1, "new"))
