@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,25 +13,11 @@ from redis.retry import Retry
 
 from kg.dialect import Engine
 from kg.errors import GraphConnectionError, GraphStoreError
+from kg.stores.cypher_params import params_header
 from kg.stores.embedded import EmbeddedServer
 from kg.stores.values import from_falkordb
 
 __all__ = ["FalkorDBRunner"]
-
-
-def _check_param(value: Any) -> None:
-    # The client sends parameters as Cypher literals inside the command text: a NUL ends
-    # that text early and inf/nan are no literals, so they are refused with a clear error.
-    if isinstance(value, str) and "\x00" in value:
-        raise GraphStoreError(f"cannot store text containing a NUL character: {value[:60]!r}")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise GraphStoreError(f"cannot store the non-finite number {value!r}")
-    if isinstance(value, Mapping):
-        for item in value.values():
-            _check_param(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            _check_param(item)
 
 
 class FalkorDBRunner:
@@ -53,7 +38,7 @@ class FalkorDBRunner:
 
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         try:
-            result = self._graph.query(query, _params(params))
+            result = self._graph.query(params_header(params) + query)
         except redis.exceptions.ResponseError as exc:
             raise GraphStoreError(str(exc)) from exc
         except (redis.exceptions.ConnectionError, OSError) as exc:
@@ -75,10 +60,3 @@ def _plain(value: Any) -> Any:
 
 
 _SCALARS = frozenset({str, int, float, bool})
-
-
-def _params(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if not params:
-        return None
-    _check_param(params)
-    return dict(params)
