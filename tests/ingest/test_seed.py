@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import build_seed, read_jsonl, seed_dir
+from ingest import build_seed, read_jsonl, seed_dir, seed_files
 from ingest.records import ConceptRecord
 from kg import GraphStore, IngestError
 from kg.model import ConceptRelation, LocalPractice
@@ -43,9 +43,9 @@ def _script_ok(lang: str, text: str) -> bool:
     return any(native) and all(ok or _latin(c) for ok, c in zip(native, letters, strict=True))
 
 
-CONCEPTS = list(read_jsonl(seed_dir() / "concepts.jsonl", ConceptRecord))
-RELATIONS = list(read_jsonl(seed_dir() / "relations.jsonl", ConceptRelation))
-PRACTICE = list(read_jsonl(seed_dir() / "local_practice.jsonl", LocalPractice))
+CONCEPTS = [r for path in seed_files(seed_dir(), "concepts") for r in read_jsonl(path, ConceptRecord)]
+RELATIONS = [r for path in seed_files(seed_dir(), "relations") for r in read_jsonl(path, ConceptRelation)]
+PRACTICE = [r for path in seed_files(seed_dir(), "local_practice") for r in read_jsonl(path, LocalPractice)]
 
 
 def test_seed_size() -> None:
