@@ -266,37 +266,20 @@ def _load_concepts(
     types = _read_types(directory / "MRSTY.RRF", semantic_types(), show)
     path = directory / "MRCONSO.RRF"
     loaded: set[int] = set()
-    groups = _concept_groups(path, wanted, types, summary, show)
-    pending: list[tuple[Concept, list[Term]]] = []
-    size = 0  # nodes pending
-    try:
-        for concept, terms in groups:
-            pending.append((concept, terms))
+
+    def items() -> Iterator[Node | Relationship]:
+        # One concept group at a time, its nodes before the links that need them.
+        for concept, terms in _concept_groups(path, wanted, types, summary, show):
             loaded.add(_cui_number(concept.cui))
-            size += 1 + len(terms)
-            if size >= store.batch_size:
-                _write_concepts(store, pending, summary)
-                pending, size = [], 0
-    except IngestError:
-        _write_concepts(store, pending, summary)  # the concepts read before the bad line
-        raise
-    _write_concepts(store, pending, summary)
+            summary.add("concepts", 1)
+            summary.add("terms", len(terms))
+            yield concept
+            yield from terms
+            yield from (HasType(start=concept.cui, end=tui) for tui in concept.semantic_types)
+            yield from (term.denotes() for term in terms)
+
+    summary.add("concept_links", store.upsert(items()).relationships)
     return loaded
-
-
-def _write_concepts(store: GraphStore, batch: list[tuple[Concept, list[Term]]], summary: LoadSummary) -> None:
-    """The nodes of a batch first, then the links that need them."""
-    if not batch:
-        return
-    nodes: list[Node] = [node for concept, terms in batch for node in (concept, *terms)]
-    links: list[Relationship] = [
-        *(HasType(start=concept.cui, end=tui) for concept, _ in batch for tui in concept.semantic_types),
-        *(term.denotes() for _, terms in batch for term in terms),
-    ]
-    store.upsert_nodes(nodes)
-    summary.add("concept_links", store.upsert_relationships(links))  # unique: one group per CUI
-    summary.add("concepts", len(batch))
-    summary.add("terms", sum(len(terms) for _, terms in batch))
 
 
 def _atoms(path: Path, show: bool) -> Iterator[tuple[int, _Conso]]:
@@ -362,23 +345,9 @@ def _preferred_name(rows: list[_Conso]) -> str:
 
 
 def _load_relations(store: GraphStore, path: Path, loaded: set[int], summary: LoadSummary, show: bool) -> None:
-    pending: list[ConceptRelation] = []
-    try:
-        for relation in _relations(path, loaded, summary, show):
-            pending.append(relation)
-            if len(pending) >= store.batch_size:
-                _write_relations(store, pending, summary)
-                pending = []
-    except IngestError:
-        _write_relations(store, pending, summary)  # those read before the bad line
-        raise
-    _write_relations(store, pending, summary)
-
-
-def _write_relations(store: GraphStore, batch: list[ConceptRelation], summary: LoadSummary) -> None:
     # MRREL lists each relation in both directions, so most come twice; the store writes
     # each once per batch (the later row wins) and counts it once.
-    summary.add("relations", store.upsert_relationships(batch))
+    summary.add("relations", store.upsert_relationships(_relations(path, loaded, summary, show)))
 
 
 def _relations(path: Path, loaded: set[int], summary: LoadSummary, show: bool) -> Iterator[ConceptRelation]:

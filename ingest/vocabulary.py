@@ -34,25 +34,24 @@ def seed_dir() -> Path:
 def load_concepts(
     store: GraphStore, path: Path, summary: LoadSummary | None = None, *, show_progress: bool = False
 ) -> LoadSummary:
-    """Concepts with their terms and semantic types. Streams the file twice: the nodes
-    first, then the relationships that join them."""
+    """Concepts with their terms and semantic types, streamed in one pass: each concept's
+    nodes go before the links that need them."""
     summary = summary or LoadSummary()
     known_types = semantic_types()
     store.upsert_nodes(known_types.values())
 
-    def nodes() -> Iterable[Node]:
+    def items() -> Iterable[Node | Relationship]:
         for record in read_jsonl(path, ConceptRecord, show_progress=show_progress):
+            terms = record.term_nodes()
             yield record.concept()
-            yield from record.term_nodes()
-
-    def links() -> Iterable[Relationship]:
-        for record in read_jsonl(path, ConceptRecord):
+            yield from terms
             yield from record.type_links()
-            yield from (term.denotes() for term in record.term_nodes())
+            yield from (term.denotes() for term in terms)
 
+    written = store.upsert(items())
     summary.counts["semantic_types"] = len(known_types)  # the same 127 whatever the number of files
-    summary.add("concept_and_term_nodes", store.upsert_nodes(nodes()))
-    summary.add("concept_links", store.upsert_relationships(links()))
+    summary.add("concept_and_term_nodes", written.nodes)
+    summary.add("concept_links", written.relationships)
     return summary
 
 

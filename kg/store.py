@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import islice
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 import networkx as nx
@@ -13,9 +12,10 @@ from pydantic import BaseModel
 from kg import statements as st
 from kg.dialect import Engine, is_already_exists, schema_statements
 from kg.errors import GraphStoreError, MissingEndpointError, SchemaError
-from kg.model import Ends, LocalPractice, Node, Relationship
+from kg.model import LocalPractice, Node, Relationship
 from kg.schema import RELATIONSHIPS, check_label
 from kg.settings import Settings
+from kg.writes import Write, Written, send_in_order, writes
 
 __all__ = ["CypherRunner", "GraphStore", "GraphCounts", "PracticeFact", "open_store"]
 
@@ -43,12 +43,6 @@ class PracticeFact(LocalPractice):
 
     head_name: str
     tail_name: str
-
-
-def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 class GraphStore:
@@ -88,44 +82,40 @@ class GraphStore:
 
     # -- writes ------------------------------------------------------------------------
 
-    def upsert_nodes(self, nodes: Iterable[Node]) -> int:
-        """MERGE nodes on their keys, in batches. Returns how many rows were sent."""
-        self.ensure_schema()
-        written = 0
-        for batch in _batches(nodes, self.batch_size):
-            by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for node in batch:
-                by_label[node.label].append({"key": node.node_key(), "props": node.properties()})
-            for label, rows in by_label.items():
-                self._execute(st.upsert_nodes(label), rows=rows)
-                written += len(rows)
-        return written
+    def upsert(self, items: Iterable[Node | Relationship]) -> Written:
+        """MERGE nodes on their keys and relationships between existing nodes, in batches,
+        in the order given: a relationship may come right after its ends. A relationship
+        given twice in one batch is written once, with the last one's properties. If
+        `items` fails (a malformed input line), what it gave before is written first.
 
-    def upsert_relationships(self, relationships: Iterable[Relationship]) -> int:
-        """MERGE relationships between existing nodes, in batches.
+        Returns:
+            Node rows sent and relationships written.
 
         Raises:
             MissingEndpointError: some relationships name a node that does not exist;
-                the others of the batch are written.
+                the others of the batch are written, later batches are not.
         """
         self.ensure_schema()
-        written = 0
-        for batch in _batches(relationships, self.batch_size):
-            # One row per relationship: FalkorDB counts a relationship that a batch creates
-            # and then matches again only once, which would look like a missing end.
-            groups: dict[tuple[str, str, str], dict[tuple[str, str, Any], dict[str, Any]]] = defaultdict(dict)
-            for rel in batch:
-                ends = rel.ends()
-                row = _rel_row(ends, rel)
-                groups[(ends.type, ends.start_label, ends.end_label)][(row["start"], row["end"], row.get("key"))] = row
-            for (rel_type, start, end), unique in groups.items():
-                rows = list(unique.values())
-                result = self._execute(st.upsert_relationships(rel_type, start, end), rows=rows)
-                count = result[0]["written"] if result else 0
-                if count < len(rows):
-                    self._report_missing(start, end, rows)
-                written += count
-        return written
+        return send_in_order(writes(items, self.batch_size), self._send, self._check)
+
+    def upsert_nodes(self, nodes: Iterable[Node]) -> int:
+        """MERGE nodes on their keys, in batches. Returns how many rows were sent."""
+        return self.upsert(nodes).nodes
+
+    def upsert_relationships(self, relationships: Iterable[Relationship]) -> int:
+        """MERGE relationships between existing nodes (see `upsert`). Returns how many
+        were written."""
+        return self.upsert(relationships).relationships
+
+    def _send(self, write: Write) -> int:
+        result = self._execute(write.statement, rows=write.rows)
+        if write.ends is None:
+            return len(write.rows)
+        return int(result[0]["written"]) if result else 0
+
+    def _check(self, write: Write, written: int) -> None:
+        if write.ends and written < len(write.rows):
+            self._report_missing(*write.ends, write.rows)
 
     def _report_missing(self, start: str, end: str, rows: list[dict[str, Any]]) -> None:
         missing = [
@@ -224,15 +214,6 @@ class GraphStore:
             return self.runner.run(statement.text, params)
         except GraphStoreError as exc:
             raise type(exc)(f"{statement.name} on {self.runner.description}: {exc}") from exc
-
-
-def _rel_row(ends: Ends, rel: Relationship) -> dict[str, Any]:
-    props = rel.properties()
-    row = {"start": ends.start, "end": ends.end, "props": props}
-    key_field = RELATIONSHIPS[ends.type].key
-    if key_field:
-        row["key"] = props[key_field]
-    return row
 
 
 def _checked_types(rel_types: Sequence[str] | None) -> list[str]:

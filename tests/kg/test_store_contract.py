@@ -55,6 +55,27 @@ def test_a_relationship_repeated_within_one_batch_is_written_once(store: GraphSt
     assert rows == [{"source": "b"}]  # the last one wins, as a second batch would
 
 
+def test_upsert_takes_relationships_right_after_their_ends(store: GraphStore) -> None:
+    items = []
+    for concept in _concepts(30):
+        term = Term(text=f"t {concept.cui}", lang="en", cui=concept.cui, source="t")
+        items += [concept, term, term.denotes()]
+    store.batch_size = 7  # ends and relationships fall into different batches
+    written = store.upsert(items)
+    assert (written.nodes, written.relationships) == (60, 30)
+    assert store.counts().relationships == {"DENOTES": 30}
+
+
+def test_what_a_failing_source_gave_is_written_before_its_error(store: GraphStore) -> None:
+    def source():  # type: ignore[no-untyped-def]
+        yield from _concepts(3)
+        raise ValueError("line 4 is malformed")
+
+    with pytest.raises(ValueError, match="line 4"):
+        store.upsert(source())
+    assert store.counts().nodes == {"Concept": 3}
+
+
 def test_rewrite_updates_properties_in_place(store: GraphStore) -> None:
     store.upsert_nodes(_concepts(1, "old"))
     store.upsert_nodes(_concepts(1, "new"))
