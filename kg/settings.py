@@ -11,7 +11,7 @@ import os
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, ValidationError
@@ -77,7 +77,18 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 120.0
     llm_concurrency: int = Field(default=16, ge=1)
     llm_max_retries: int = Field(default=6, ge=0)
+    llm_backoff_s: float = Field(default=0.5, gt=0)  # first retry's delay; doubles, with jitter
+    llm_backoff_max_s: float = Field(default=30.0, gt=0)
+    # Structured output: JSON schema, JSON mode or a prompted schema; "auto" steps down
+    # when the server refuses one.
+    llm_structured: Literal["auto", "json_schema", "json_object", "prompt"] = "auto"
+    llm_cache: bool = True  # the persistent response cache in HOME/llm-cache.sqlite
     link_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
+    # Alignment (kg.alignment.AlignWeights) and retrieval.
+    align_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    align_structure: float = Field(default=0.25, ge=0.0, le=1.0)
+    align_gloss_floor: float = Field(default=0.6, ge=0.0, le=1.0)
+    retrieve_top_k: int = Field(default=8, ge=0)
 
     @classmethod
     def settings_customise_sources(

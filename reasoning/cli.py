@@ -18,6 +18,7 @@ from ingest.vocabulary import build_seed
 from kg.errors import ConfigError, MedcoreError
 from kg.settings import load_settings
 from kg.stores.embedded import EmbeddedServer
+from reasoning.cli_reasoning import register as register_reasoning
 from reasoning.cli_support import JsonFlag, open_store_of, out, print_json, settings_of
 from reasoning.cli_vocabulary import register as register_vocabulary
 
@@ -33,6 +34,7 @@ db_app = typer.Typer(no_args_is_help=True, help="Manage the embedded FalkorDB se
 app.add_typer(kg_app, name="kg")
 app.add_typer(db_app, name="db")
 register_vocabulary(app)
+register_reasoning(app)
 
 
 @app.callback()

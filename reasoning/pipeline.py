@@ -1,0 +1,189 @@
+"""Med-CoReasoner: the eight stages of DESIGN §1 over one LLM endpoint and one graph.
+
+Per question three LLM round trips are on the critical path: both elicitations at once,
+both abstractions at once, then synthesis. Grounding, graph writes, alignment, retrieval
+and fusion run between them on local data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kg.alignment import AlignWeights, ChainConcept, align_chains
+from kg.lexicon_cache import load_normalizer
+from kg.model import Run, stable_hash
+from kg.settings import Settings
+from kg.store import GraphStore, open_store
+from reasoning.grounding import ground_chain
+from reasoning.languages import language
+from reasoning.llm import LLM, Usage
+from reasoning.llm_cache import ResponseCache
+from reasoning.prompts import STAGES, prompt
+from reasoning.results import (
+    AlignedPair,
+    AlignmentResult,
+    ChainResult,
+    CoReasonResult,
+    Item,
+    Task,
+)
+from reasoning.retrieval import retrieve
+from reasoning.run_graph import chain_items, run_items, scaffold_items
+from reasoning.scaffold import fuse
+from reasoning.stages import abstract, elicit, final_answer, synthesize
+
+__all__ = ["CoReasoner", "FailedItem", "export_line"]
+
+ENGLISH = "en"
+
+
+class FailedItem(Item):
+    """An item that could not be answered, and why (the batch goes on)."""
+
+    error: str
+
+
+class CoReasoner:
+    """Runs questions through the pipeline. Opens the store and the LLM from `settings`
+    unless given; `close()` (or `with`) releases what it opened."""
+
+    def __init__(self, settings: Settings, *, store: GraphStore | None = None, llm: LLM | None = None) -> None:
+        self.settings = settings
+        self._own_store = store is None
+        self.store = store or open_store(settings)
+        self.normalizer = load_normalizer(self.store, settings.index_dir, threshold=settings.link_threshold)
+        cache = ResponseCache(settings.home / "llm-cache.sqlite") if settings.llm_cache else None
+        self.llm = llm or LLM(settings, cache=cache)
+        # The sync API runs everything on this one loop: the HTTP client's connections
+        # belong to the loop that opened them.
+        self._loop = asyncio.new_event_loop()
+        self.prompt_versions = {name: prompt(name).version for name in STAGES}
+        self.weights = AlignWeights(
+            threshold=settings.align_threshold, structure=settings.align_structure,
+            gloss_floor=settings.align_gloss_floor,
+        )  # fmt: skip
+
+    def __enter__(self) -> CoReasoner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self._loop.run_until_complete(self.llm.close())
+            self._loop.close()
+        finally:
+            if self._own_store:
+                self.store.close()
+
+    # -- API -----------------------------------------------------------------------------
+
+    def run(self, question: str, lang: str, *, options: dict[str, str] | None = None, task: Task = "qa",
+            english: str | None = None, region: str | None = None) -> CoReasonResult:  # fmt: skip
+        """Answer one question (see `arun`)."""
+        item = Item(question=question, lang=lang, options=options, task=task, english=english, region=region)
+        return self._loop.run_until_complete(self.arun_item(item))
+
+    async def arun(self, question: str, lang: str, *, options: dict[str, str] | None = None, task: Task = "qa",
+                   english: str | None = None, region: str | None = None) -> CoReasonResult:  # fmt: skip
+        """Answer one question in `lang`; every intermediate is in the result."""
+        item = Item(question=question, lang=lang, options=options, task=task, english=english, region=region)
+        return await self.arun_item(item)
+
+    def run_many(
+        self, items: Sequence[Item], *, concurrency: int = 8, out: Path | None = None, progress: bool = True
+    ) -> list[CoReasonResult | FailedItem]:
+        """Answer many questions, `concurrency` at a time. A failed item is recorded with
+        its reason and the batch goes on; with `out`, each finished item is appended to
+        that JSONL file at once (the paper's export fields), so killing the batch loses
+        nothing finished and a rerun answers from the response cache."""
+        from reasoning.batch import run_batch
+
+        return self._loop.run_until_complete(
+            run_batch(self, items, concurrency=concurrency, out=out, progress=progress)
+        )
+
+    # -- the stages ----------------------------------------------------------------------
+
+    async def arun_item(self, item: Item) -> CoReasonResult:
+        local, usage = language(item.lang), Usage()
+        english_language = language(ENGLISH)
+        run_key = self.run_key(item)
+        en_chain, lo_chain = await asyncio.gather(
+            elicit(self.llm, item, local, english_language, usage), elicit(self.llm, item, local, local, usage)
+        )
+        if not item.english and en_chain.question_english:
+            item = item.model_copy(update={"english": en_chain.question_english})
+        en_concepts, lo_concepts = await asyncio.gather(
+            abstract(self.llm, en_chain.steps, english_language, usage),
+            abstract(self.llm, lo_chain.steps, local, usage),
+        )
+        english = self._grounded("english", ENGLISH, en_chain.steps, en_chain.answer, en_concepts, run_key)
+        local_chain = self._grounded("local", local.code, lo_chain.steps, lo_chain.answer, lo_concepts, run_key)
+        self._link(item, run_key, english, local_chain)
+        alignment = self._align(english, local_chain)
+        regions = [item.region] if item.region else list(local.regions)
+        wanted = [*(english.concepts[p.english].cui for p in alignment.pairs),
+                  *(local_chain.concepts[p.local].cui for p in alignment.pairs),
+                  *(local_chain.concepts[j].cui for j in alignment.local_only)]  # fmt: skip
+        evidence = retrieve(self.store, wanted, lang=local.code, regions=regions, top_k=self.settings.retrieve_top_k)
+        scaffold, rejected = fuse(english, local_chain, alignment, evidence)
+        region = ", ".join(regions)
+        answer = await synthesize(self.llm, item, local, region, scaffold, evidence, usage)
+        result = CoReasonResult(
+            run_key=run_key, item=item, model=self.llm.model, english=english, local=local_chain, alignment=alignment,
+            evidence=evidence, scaffold=scaffold, rejected=rejected,
+            answer=final_answer(item.task, answer.answer, item.options), explanation=answer.explanation,
+            usage=usage, prompt_versions=self.prompt_versions,
+        )  # fmt: skip
+        self.store.upsert(scaffold_items(result))
+        return result
+
+    def run_key(self, item: Item) -> str:
+        """hash(question, language, task, options, model, prompt versions, settings that shape answers)."""
+        s = self.settings
+        shaping = [s.llm_temperature, s.llm_seed, s.llm_max_tokens, s.link_threshold, s.align_threshold,
+                   s.align_structure, s.align_gloss_floor, s.retrieve_top_k]  # fmt: skip
+        return stable_hash(item.question, item.lang, item.task, item.options, item.english, item.region,
+                           self.llm.model, self.prompt_versions, shaping)  # fmt: skip
+
+    def _grounded(
+        self, role: Any, lang: str, steps: list[str], answer: str, concepts: Any, run_key: str
+    ) -> ChainResult:
+        grounded = ground_chain(concepts, steps, lang, self.normalizer, self.store, run_key)
+        return ChainResult(role=role, lang=lang, steps=steps, answer=answer, concepts=grounded)
+
+    def _link(self, item: Item, run_key: str, english: ChainResult, local: ChainResult) -> None:
+        run = Run(key=run_key, question=_question_key(item), model=self.llm.model, lang=item.lang,
+                  prompt_versions=self.prompt_versions, settings_hash=run_key)  # fmt: skip
+        self.store.upsert([*run_items(item, run), *chain_items(run_key, english), *chain_items(run_key, local)])
+
+    def _align(self, english: ChainResult, local: ChainResult) -> AlignmentResult:
+        cuis = sorted({c.cui for c in (*english.concepts, *local.concepts)})
+        kg = self.store.subgraph(cuis, hops=1) if cuis else None
+        found = align_chains(_chain(english), _chain(local), kg, self.weights)
+        pairs = [AlignedPair(english=p.english, local=p.local, cui_english=english.concepts[p.english].cui,
+                             cui_local=local.concepts[p.local].cui, score=p.score) for p in found.pairs]  # fmt: skip
+        return AlignmentResult(pairs=pairs, english_only=found.english_only, local_only=found.local_only)
+
+
+def _chain(chain: ChainResult) -> list[ChainConcept]:
+    return [ChainConcept(cui=c.cui, gloss=c.gloss or c.name, surface=c.surface, step=c.step) for c in chain.concepts]
+
+
+def _question_key(item: Item) -> str:
+    from reasoning.run_graph import question_node
+
+    return question_node(item).key
+
+
+def export_line(result: CoReasonResult | FailedItem) -> str:
+    if isinstance(result, FailedItem):
+        return json.dumps({"id": result.id, "question": result.question, "lang": result.lang, "error": result.error},
+                          ensure_ascii=False)  # fmt: skip
+    return json.dumps(result.export(), ensure_ascii=False)

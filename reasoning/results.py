@@ -1,0 +1,150 @@
+"""What a co-reasoning run returns: every intermediate, as pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reasoning.llm import Usage
+from reasoning.schemas import Role
+
+__all__ = [
+    "Task",
+    "Item",
+    "GroundedConcept",
+    "ChainResult",
+    "AlignedPair",
+    "AlignmentResult",
+    "Evidence",
+    "ScaffoldStepResult",
+    "RejectedConcept",
+    "CoReasonResult",
+]
+
+Task = Literal["qa", "mcq", "nli"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Item(_Model):
+    """One question to run: text in `lang`, options for mcq, the English parallel if known."""
+
+    question: str = Field(min_length=1)
+    lang: str
+    task: Task = "qa"
+    options: dict[str, str] | None = None
+    english: str | None = None
+    region: str | None = None
+    id: str | None = None
+
+
+class GroundedConcept(_Model):
+    """A concept of a chain, grounded in the graph (or learned, with provenance)."""
+
+    surface: str
+    gloss: str
+    role: Role
+    step: int
+    cui: str
+    name: str
+    score: float
+    method: str  # exact | variant | abbreviation | fuzzy | gloss:<method> | learned
+    source: Literal["llm", "matcher"] = "llm"
+
+
+class ChainResult(_Model):
+    role: Literal["english", "local"]
+    lang: str
+    steps: list[str]
+    answer: str
+    concepts: list[GroundedConcept] = []
+
+
+class AlignedPair(_Model):
+    english: int
+    local: int
+    cui_english: str
+    cui_local: str
+    score: float
+
+
+class AlignmentResult(_Model):
+    pairs: list[AlignedPair]
+    english_only: list[int]
+    local_only: list[int]
+
+
+class Evidence(_Model):
+    """A local-practice fact (or a passage) that grounds a step of the scaffold."""
+
+    kind: str
+    head: str
+    tail: str
+    region: str
+    lang: str
+    statement: str
+    statement_local: str
+    source: str
+    key: str
+    score: float = 0.0
+
+
+class ScaffoldStepResult(_Model):
+    index: int
+    text: str
+    origin: Literal["english", "local", "fused"]
+    cuis: list[str]
+    evidence: list[Evidence] = []
+
+
+class RejectedConcept(_Model):
+    cui: str
+    name: str
+    reason: str
+
+
+class CoReasonResult(_Model):
+    """Everything one run produced; `export()` gives the paper's released-output fields."""
+
+    run_key: str
+    item: Item
+    model: str
+    english: ChainResult
+    local: ChainResult
+    alignment: AlignmentResult
+    evidence: list[Evidence]
+    scaffold: list[ScaffoldStepResult]
+    rejected: list[RejectedConcept]
+    answer: str
+    explanation: str = ""
+    usage: Usage
+    prompt_versions: dict[str, str]
+    error: str | None = None
+
+    def export(self) -> dict[str, Any]:
+        options = self.item.options or {}
+        return {
+            "id": self.item.id,
+            "question": self.item.question,
+            "lang": self.item.lang,
+            "options": options or None,
+            "answer_idx": self.answer if self.answer in options else None,
+            "en_reasoning": self.english.steps,
+            "local_reasoning": self.local.steps,
+            "en_concept_chain": [c.name for c in self.english.concepts],
+            "local_concept_chain": [c.surface for c in self.local.concepts],
+            "fused_concept_chain": [self.name_of(c) for step in self.scaffold for c in step.cuis],
+            "rejected_concepts": [r.name for r in self.rejected],
+            "response": self.answer if not self.explanation else f"{self.answer}\n\n{self.explanation}",
+            "model": self.model,
+            "run_key": self.run_key,
+        }
+
+    def name_of(self, cui: str) -> str:
+        for concept in (*self.english.concepts, *self.local.concepts):
+            if concept.cui == cui:
+                return concept.name
+        return cui

@@ -1,0 +1,39 @@
+"""Retrieving local clinical knowledge: LOCAL_PRACTICE edges from the run's concepts,
+filtered by the question's language and region, ranked, top-k."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kg.store import GraphStore, PracticeFact
+from reasoning.results import Evidence
+
+__all__ = ["retrieve"]
+
+# Facts that change what the answer should say come first when scores tie.
+_KIND_ORDER = ["first_line_treatment", "second_line_treatment", "drug_availability", "screening", "vaccination",
+               "prevention", "referral", "prevalence", "traditional_practice"]  # fmt: skip
+
+
+def retrieve(
+    store: GraphStore, cuis: Sequence[str], *, lang: str, regions: Sequence[str], top_k: int
+) -> list[Evidence]:
+    """Facts whose condition is one of `cuis` (score 1 when their practice is one too, 0.7
+    otherwise), in `lang` and, when given, one of `regions`; best `top_k`."""
+    wanted = set(cuis)
+    facts: list[PracticeFact] = []
+    for region in regions or [None]:  # type: ignore[list-item]
+        facts += store.local_practice(sorted(wanted), region=region, lang=lang)
+    scored = {(f.head, f.tail, f.key): _evidence(f, 1.0 if f.tail in wanted else 0.7) for f in facts}
+    ranked = sorted(scored.values(), key=lambda e: (-e.score, _rank(e.kind), e.head, e.tail))
+    return ranked[:top_k]
+
+
+def _rank(kind: str) -> int:
+    return _KIND_ORDER.index(kind) if kind in _KIND_ORDER else len(_KIND_ORDER)
+
+
+def _evidence(fact: PracticeFact, score: float) -> Evidence:
+    return Evidence(kind=fact.kind, head=fact.head, tail=fact.tail, region=fact.region, lang=fact.lang,
+                    statement=fact.statement, statement_local=fact.statement_local, source=fact.source,
+                    key=fact.key, score=score)  # fmt: skip

@@ -1,0 +1,83 @@
+"""A run as graph nodes and relationships: question, run, chains, steps, mentions,
+alignments, scaffold, cited practice and rejections. Every key derives from the run key,
+so writing a run twice changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kg.model import (
+    Alignment,
+    Chain,
+    CitesPractice,
+    Link,
+    Mention,
+    Node,
+    Question,
+    Rejected,
+    Relationship,
+    Run,
+    Scaffold,
+    ScaffoldStep,
+    Step,
+)
+from reasoning.results import ChainResult, CoReasonResult, Item
+
+__all__ = ["question_node", "run_items", "chain_items", "scaffold_items"]
+
+
+def question_node(item: Item) -> Question:
+    return Question(text=item.question, lang=item.lang, task=item.task, options=item.options, english=item.english)
+
+
+def run_items(item: Item, run: Run) -> Iterator[Node | Relationship]:
+    question = question_node(item)
+    yield question
+    yield run
+    yield Link(type="HAS_RUN", start_label="Question", start=question.key, end_label="Run", end=run.key)
+
+
+def chain_items(run_key: str, chain: ChainResult) -> Iterator[Node | Relationship]:
+    node = Chain(run=run_key, role=chain.role, lang=chain.lang, answer=chain.answer)
+    yield node
+    yield Link(type="HAS_CHAIN", start_label="Run", start=run_key, end_label="Chain", end=node.key)
+    steps = [Step(chain=node.key, index=i, text=text, lang=chain.lang) for i, text in enumerate(chain.steps)]
+    yield from steps
+    yield from (Link(type="HAS_STEP", start_label="Chain", start=node.key, end_label="Step", end=s.key) for s in steps)
+    yield from (Link(type="NEXT", start_label="Step", start=a.key, end_label="Step", end=b.key)
+                for a, b in zip(steps, steps[1:], strict=False))  # fmt: skip
+    for concept in chain.concepts:
+        step = steps[min(concept.step, len(steps) - 1)]
+        yield Mention(source_label="Step", start=step.key, cui=concept.cui, surface=concept.surface, lang=chain.lang,
+                      score=min(concept.score, 1.0), method=concept.method)  # fmt: skip
+
+
+def scaffold_items(result: CoReasonResult) -> Iterator[Node | Relationship]:
+    yield from _alignments(result)
+    scaffold = Scaffold(run=result.run_key, lang=result.item.lang, answer=result.answer)
+    yield scaffold
+    yield Link(type="HAS_SCAFFOLD", start_label="Run", start=result.run_key, end_label="Scaffold", end=scaffold.key)
+    steps = [ScaffoldStep(scaffold=scaffold.key, index=s.index, text=s.text, lang="en", origin=s.origin)
+             for s in result.scaffold]  # fmt: skip
+    yield from steps
+    for node, step in zip(steps, result.scaffold, strict=True):
+        yield Link(type="HAS_STEP", start_label="Scaffold", start=scaffold.key, end_label="ScaffoldStep", end=node.key)
+        for cui in step.cuis:
+            yield Mention(source_label="ScaffoldStep", start=node.key, cui=cui, surface=result.name_of(cui), lang="en")
+        for fact in step.evidence:
+            yield CitesPractice(step=node.key, head=fact.head, tail=fact.tail, practice_key=fact.key,
+                                statement=fact.statement)  # fmt: skip
+    yield from (Link(type="NEXT", start_label="ScaffoldStep", start=a.key, end_label="ScaffoldStep", end=b.key)
+                for a, b in zip(steps, steps[1:], strict=False))  # fmt: skip
+    yield from (Rejected(scaffold=scaffold.key, cui=r.cui, reason=r.reason) for r in result.rejected)
+
+
+def _alignments(result: CoReasonResult) -> Iterator[Alignment]:
+    english, local = result.english, result.local
+    for pair in result.alignment.pairs:
+        en, lo = english.concepts[pair.english], local.concepts[pair.local]
+        yield Alignment(
+            english_step=f"{result.run_key}:english:{min(en.step, len(english.steps) - 1)}",
+            local_step=f"{result.run_key}:local:{min(lo.step, len(local.steps) - 1)}",
+            english_cui=en.cui, local_cui=lo.cui, score=min(pair.score, 1.0),
+        )  # fmt: skip

@@ -1,0 +1,73 @@
+"""Fusing the scaffold: the English chain's order is the backbone, local-only concepts go
+in where they belong, evidence attaches to the steps it grounds, rejections say why."""
+
+from __future__ import annotations
+
+from reasoning.results import (
+    AlignmentResult,
+    ChainResult,
+    Evidence,
+    GroundedConcept,
+    RejectedConcept,
+    ScaffoldStepResult,
+)
+
+__all__ = ["fuse"]
+
+
+def fuse(
+    english: ChainResult, local: ChainResult, alignment: AlignmentResult, evidence: list[Evidence]
+) -> tuple[list[ScaffoldStepResult], list[RejectedConcept]]:
+    """The scaffold steps in order and the concepts left out of it."""
+    kept, rejected = _local_only(english, local, alignment, evidence)
+    steps = [_english_step(i, text, english, local, alignment) for i, text in enumerate(english.steps)]
+    for position, concept in kept:
+        steps.insert(position, _local_step(concept, local))
+    steps = [step.model_copy(update={"index": i}) for i, step in enumerate(steps)]
+    return _attach(steps, evidence), rejected
+
+
+def _english_step(
+    index: int, text: str, english: ChainResult, local: ChainResult, alignment: AlignmentResult
+) -> ScaffoldStepResult:
+    own = [i for i, c in enumerate(english.concepts) if c.step == index]
+    partners = {p.english: local.concepts[p.local].cui for p in alignment.pairs}
+    cuis = list(dict.fromkeys([english.concepts[i].cui for i in own] + [partners[i] for i in own if i in partners]))
+    fused = any(i in partners for i in own)
+    return ScaffoldStepResult(index=index, text=text, origin="fused" if fused else "english", cuis=cuis)
+
+
+def _local_only(
+    english: ChainResult, local: ChainResult, alignment: AlignmentResult, evidence: list[Evidence]
+) -> tuple[list[tuple[int, GroundedConcept]], list[RejectedConcept]]:
+    """Local-only concepts to insert (with the backbone position after which they go), and
+    those rejected: unknown to the graph and unsupported by any local-practice fact."""
+    supported = {e.head for e in evidence} | {e.tail for e in evidence}
+    english_step_of = {p.local: english.concepts[p.english].step for p in alignment.pairs}
+    kept, rejected = [], []
+    for offset, j in enumerate(alignment.local_only):
+        concept = local.concepts[j]
+        if concept.method == "learned" and concept.cui not in supported:
+            reason = "local-only, unknown to the graph and not supported by local practice"
+            rejected.append(RejectedConcept(cui=concept.cui, name=concept.name, reason=reason))
+            continue
+        before = [english_step_of[k] for k in range(j) if k in english_step_of]
+        kept.append((max(before, default=-1) + 1 + offset, concept))
+    return kept, rejected
+
+
+def _local_step(concept: GroundedConcept, local: ChainResult) -> ScaffoldStepResult:
+    source = local.steps[concept.step] if concept.step < len(local.steps) else concept.surface
+    text = f"[{local.lang}] {concept.name} ({concept.surface}): {source}"
+    return ScaffoldStepResult(index=0, text=text, origin="local", cuis=[concept.cui])
+
+
+def _attach(steps: list[ScaffoldStepResult], evidence: list[Evidence]) -> list[ScaffoldStepResult]:
+    """Each fact goes to the first step that mentions its condition or its practice."""
+    attached: dict[int, list[Evidence]] = {}
+    for fact in evidence:
+        for step in steps:
+            if fact.head in step.cuis or fact.tail in step.cuis:
+                attached.setdefault(step.index, []).append(fact)
+                break
+    return [step.model_copy(update={"evidence": attached.get(step.index, [])}) for step in steps]

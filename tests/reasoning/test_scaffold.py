@@ -1,0 +1,63 @@
+"""Fusion and retrieval on hand-built chains over the seed graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from ingest import build_seed
+from kg import GraphStore
+from reasoning.results import AlignedPair, AlignmentResult, ChainResult, GroundedConcept
+from reasoning.retrieval import retrieve
+from reasoning.scaffold import fuse
+
+MALARIA, FEVER, AL, NET = "C0024530", "C0015967", "MC000001", "MC000010"
+
+
+@pytest.fixture
+def seeded(embedded: GraphStore) -> Iterator[GraphStore]:
+    build_seed(embedded)
+    yield embedded
+
+
+def _concept(cui: str, name: str, step: int, method: str = "exact") -> GroundedConcept:
+    return GroundedConcept(surface=name, gloss=name, role="other", step=step, cui=cui, name=name, score=1.0,
+                           method=method)  # fmt: skip
+
+
+def test_retrieval_filters_by_region_and_language_and_ranks(seeded: GraphStore) -> None:
+    kenya = retrieve(seeded, [MALARIA, AL], lang="sw", regions=["KE"], top_k=10)
+    assert kenya and {e.region for e in kenya} == {"KE"} and {e.lang for e in kenya} == {"sw"}
+    assert kenya[0].tail == AL and kenya[0].score == 1.0  # both ends in the chain rank first
+    nigeria = retrieve(seeded, [MALARIA], lang="yo", regions=["NG"], top_k=2)
+    assert len(nigeria) == 2 and {e.region for e in nigeria} == {"NG"}
+    assert retrieve(seeded, [MALARIA], lang="sw", regions=["NG"], top_k=10) == []  # Yoruba facts only in NG
+
+
+def test_fusion_keeps_english_order_inserts_local_only_and_rejects_the_unsupported(seeded: GraphStore) -> None:
+    english = ChainResult(
+        role="english",
+        lang="en",
+        steps=["Fever suggests malaria.", "Treat with AL."],
+        answer="AL",
+        concepts=[_concept(FEVER, "fever", 0), _concept(MALARIA, "malaria", 0), _concept(AL, "AL", 1)],
+    )
+    herbal = _concept("ML0123456789ab", "mitishamba", 3, "learned")
+    local = ChainResult(role="local", lang="sw", steps=["Homa na malaria.", "Tumia chandarua.", "Dawa ya AL.",
+                        "Dawa ya mitishamba."], answer="AL",
+                        concepts=[_concept(MALARIA, "malaria", 0), _concept(NET, "chandarua", 1),
+                                  _concept(AL, "AL", 2), herbal])  # fmt: skip
+    alignment = AlignmentResult(
+        pairs=[AlignedPair(english=1, local=0, cui_english=MALARIA, cui_local=MALARIA, score=1.0),
+               AlignedPair(english=2, local=2, cui_english=AL, cui_local=AL, score=1.0)],
+        english_only=[0], local_only=[1, 3],
+    )  # fmt: skip
+    evidence = retrieve(seeded, [MALARIA, AL, NET], lang="sw", regions=["KE"], top_k=10)
+    steps, rejected = fuse(english, local, alignment, evidence)
+    assert [s.origin for s in steps] == ["fused", "local", "fused"]
+    assert [s.index for s in steps] == [0, 1, 2]
+    assert NET in steps[1].cuis and "chandarua" in steps[1].text
+    assert [r.cui for r in rejected] == ["ML0123456789ab"] and "not supported" in rejected[0].reason
+    cited = [e for s in steps for e in s.evidence]
+    assert cited and all(e.head in s.cuis or e.tail in s.cuis for s in steps for e in s.evidence)
