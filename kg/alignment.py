@@ -4,14 +4,17 @@ Each chain is a path graph of concepts in reasoning order. A pair (English conce
 concept) scores by what the two concepts share, then by structure:
 
 - node similarity: 1 for the same concept id; otherwise the better of the similarity of
-  the English glosses (rapidfuzz token-set ratio) and closeness in the knowledge graph
-  (neighbours score `kg_neighbour`, two hops `kg_two_hops`);
+  the English glosses (rapidfuzz token-sort ratio: word order may differ, but "severe
+  malaria" is not "malaria") and closeness in the knowledge graph (neighbours score
+  `kg_neighbour`, two hops `kg_two_hops`; below the threshold on their own, since a drug and
+  the disease it treats are related, not the same);
 - structure: agreement of relative position in the chain, and of the neighbours in the
   chain (the concepts just before and after also match).
 
 Only pairs whose node similarity is positive can align (structure never joins two
 unrelated concepts). The best one-to-one assignment is networkx's maximum-weight matching
-on the bipartite graph of pairs that reach the threshold; what stays unmatched is
+on the bipartite graph of pairs that reach the threshold, weighted by the square of the
+score so that one strong pair outweighs two weak ones; what stays unmatched is
 English-only or local-only.
 """
 
@@ -38,8 +41,8 @@ class AlignWeights(BaseModel):
     order: float = Field(default=0.5, ge=0)  # within structure: position agreement
     neighbours: float = Field(default=0.5, ge=0)  # within structure: chain neighbours agree
     gloss_floor: float = Field(default=0.6, ge=0, le=1)  # gloss similarity below this counts as 0
-    kg_neighbour: float = Field(default=0.7, ge=0, le=1)
-    kg_two_hops: float = Field(default=0.4, ge=0, le=1)
+    kg_neighbour: float = Field(default=0.45, ge=0, le=1)
+    kg_two_hops: float = Field(default=0.25, ge=0, le=1)
     threshold: float = Field(default=0.5, ge=0, le=1)
 
 
@@ -89,10 +92,10 @@ def align_chains(
                 continue
             score = _score(i, j, similarity, weights)
             if score >= weights.threshold:
-                bipartite.add_edge(("en", i), ("local", j), weight=score)
+                bipartite.add_edge(("en", i), ("local", j), weight=score * score, score=score)
     matched = nx.max_weight_matching(bipartite)
     pairs = sorted(
-        Aligned(*_ends(a, b), round(bipartite[a][b]["weight"], 4)) for a, b in matched
+        Aligned(*_ends(a, b), round(bipartite[a][b]["score"], 4)) for a, b in matched
     )  # fmt: skip
     taken_en, taken_local = {p.english for p in pairs}, {p.local for p in pairs}
     return ChainAlignment(
@@ -133,7 +136,7 @@ class _NodeSimilarity:
     def __call__(self, a: ChainConcept, b: ChainConcept) -> float:
         if a.cui and a.cui == b.cui:
             return 1.0
-        gloss = fuzz.token_set_ratio(fold(a.gloss), fold(b.gloss)) / 100 if a.gloss and b.gloss else 0.0
+        gloss = fuzz.token_sort_ratio(fold(a.gloss), fold(b.gloss)) / 100 if a.gloss and b.gloss else 0.0
         gloss = gloss if gloss >= self.weights.gloss_floor else 0.0
         return max(gloss, self._closeness(a.cui, b.cui))
 

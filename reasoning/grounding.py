@@ -2,9 +2,14 @@
 
 A concept the model named is looked up by its surface form in the chain's language, then by
 its English gloss. Found by the gloss only, its surface becomes a learned term of that
-concept; found by neither, it becomes a learned concept of its own (an `ML` id from its
-gloss), with the run as provenance. The dictionary matcher then reads the steps themselves
-and adds the known concepts the model left out.
+concept. Failing both, the dictionary matcher looks inside the surface and the gloss for a
+known term ("insecticide-treated mosquito net" holds "mosquito net"): the concept is
+grounded to that broader concept (method `partial:...`), and nothing is learned from it.
+Found by none, it becomes a learned concept of its own (an `ML` id from its gloss), with
+the run as provenance.
+
+The matcher does not add concepts the model left out: it cannot see negation ("no signs of
+severe malaria") and would put concepts into the chain that the reasoning rules out.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ ROLE_TYPES: dict[str, str] = {
     "anatomy": "T023",  # Body Part, Organ, or Organ Component
     "other": "T071",  # Entity
 }
-_MATCHER_METHODS = {"exact", "variant"}
+_PARTIAL = 0.9  # a phrase grounded by the known term inside it is a narrower concept
 
 
 def ground_chain(
@@ -39,7 +44,6 @@ def ground_chain(
     """The chain's concepts in step order, each with a concept id and how it was found."""
     grounded = [_ground_one(c.surface, c.gloss, c.role, min(c.step, len(steps) - 1), lang, normalizer, store, run)
                 for c in chain.concepts]  # fmt: skip
-    grounded += _matched(steps, lang, normalizer, {g.cui for g in grounded})
     return sorted(grounded, key=lambda g: g.step)
 
 
@@ -56,7 +60,17 @@ def _ground_one(
                     status="learned", confidence=best.score, run=run)  # fmt: skip
         add_learned_term(store, normalizer, term)
         return _grounded(surface, gloss, role, step, best, f"gloss:{best.method}")
+    inside = _inside(surface, lang, normalizer) or _inside(gloss, "en", normalizer)
+    if inside is not None:
+        return _grounded(surface, gloss, role, step, inside, f"partial:{inside.method}", _PARTIAL)
     return _learned_concept(surface, gloss, role, step, lang, normalizer, store, run)
+
+
+def _inside(text: str, lang: str, normalizer: Normalizer) -> Candidate | None:
+    """The concept of the longest known term inside `text`, if any."""
+    mentions = normalizer.link(text, lang) if text else []
+    longest = max(mentions, key=lambda m: m.end - m.start, default=None)
+    return longest.best if longest else None
 
 
 def _learned_concept(
@@ -76,20 +90,8 @@ def _learned_concept(
                            method="learned")  # fmt: skip
 
 
-def _grounded(surface: str, gloss: str, role: Role, step: int, found: Candidate, method: str) -> GroundedConcept:
+def _grounded(
+    surface: str, gloss: str, role: Role, step: int, found: Candidate, method: str, discount: float = 1.0
+) -> GroundedConcept:
     return GroundedConcept(surface=surface, gloss=gloss, role=role, step=step, cui=found.cui, name=found.name,
-                           score=found.score, method=method)  # fmt: skip
-
-
-def _matched(steps: list[str], lang: str, normalizer: Normalizer, seen: set[str]) -> list[GroundedConcept]:
-    out = []
-    for index, text in enumerate(steps):
-        for mention in normalizer.link(text, lang):
-            best = mention.best
-            if best.cui in seen or best.method not in _MATCHER_METHODS:
-                continue
-            seen.add(best.cui)
-            out.append(GroundedConcept(surface=mention.surface, gloss=best.name, role="other", step=index,
-                                       cui=best.cui, name=best.name, score=best.score, method=best.method,
-                                       source="matcher"))  # fmt: skip
-    return out
+                           score=round(found.score * discount, 4), method=method)  # fmt: skip

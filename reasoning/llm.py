@@ -11,6 +11,7 @@ message or log.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import time
 from email.utils import parsedate_to_datetime
@@ -168,8 +169,9 @@ class LLM:
         except (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError,
                 openai.APIConnectionError) as exc:  # fmt: skip
             raise RetryableLLMError(_reason(exc)) from exc
-        except openai.APIResponseValidationError as exc:  # a body that is not JSON: a broken reply
-            raise RetryableLLMError(f"malformed response: {_reason(exc)}") from exc
+        except (openai.APIResponseValidationError, json.JSONDecodeError) as exc:
+            # A cut-off body: the client raises the JSON decoder's own error for it.
+            raise RetryableLLMError(f"malformed response: {exc}") from exc
         except openai.BadRequestError as exc:
             raise RequestRefused(f"{self.model} refused the request: {_reason(exc)}") from None
         except openai.APIStatusError as exc:

@@ -10,14 +10,16 @@ Only the standard library serves: a threaded `http.server`, so concurrent reques
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import math
 import random
+import socket
 import sys
 import threading
 import time
 from collections.abc import Sequence
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
@@ -38,6 +40,7 @@ __all__ = [
     "FixtureUsage",
     "Responder",
     "bundled_fixtures",
+    "load_fixtures",
     "serve",
 ]
 
@@ -249,6 +252,7 @@ class Responder:
         self._served = [0] * len(self.fixtures)  # matched requests per fixture: drives scripted faults
         self._stats = dict.fromkeys(["answered", "unscripted", "bad_request", *FAULT_KINDS], 0)
         self._requests = self._in_flight = self._peak = 0
+        self._ids = itertools.count(1)
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -285,6 +289,7 @@ class Responder:
         self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
+        self._server.hang_up()
         if self._thread is not None:
             self._thread.join()
         self._server = self._thread = None
@@ -384,10 +389,8 @@ class Responder:
         message: dict[str, Any] = {"role": "assistant", "content": content}
         if fixture.reasoning_content is not None and not empty:
             message["reasoning_content"] = fixture.reasoning_content
-        with self._lock:
-            number = self._requests
         return {
-            "id": f"chatcmpl-scripted-{number}",
+            "id": f"chatcmpl-scripted-{next(self._ids)}",
             "object": "chat.completion",
             "created": int(time.time()),
             "model": chat.model,
@@ -427,10 +430,32 @@ def _usage(chat: _Chat, fixture: Fixture, message: dict[str, Any]) -> dict[str, 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # a request held by a timeout fault never blocks shutdown
+    # socketserver's default backlog of 5 drops bursts of connections, and a dropped SYN is
+    # retried only after a second: concurrent clients would see latency that is not scripted.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], handler: type[_Handler], responder: Responder) -> None:
         self.responder = responder
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
         super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def hang_up(self) -> None:
+        """Close kept-alive connections: a stopped responder must not go on answering through them."""
+        with self._open_lock:
+            for connection in self._open:
+                with contextlib.suppress(OSError):  # already closed by the client
+                    connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that gave up (timeout) and hung up is expected here, not worth a traceback.
@@ -510,9 +535,8 @@ def serve(path: Path | None, port: int, latency_ms: float, fail_rate: float) -> 
     print(f"Responder at {url} serving {len(responder.fixtures)} {which} ({SCRIPTED_NOTE}); Ctrl-C stops.",
           flush=True)  # fmt: skip
     try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how this ends, not an error
+            while True:
+                time.sleep(3600)
     finally:
         responder.stop()

@@ -1,0 +1,136 @@
+"""The pipeline end to end: the real `openai` client over HTTP to the scripted responder,
+on the embedded store with the seed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest import build_seed
+from kg import load_settings, open_store
+from kg.settings import Settings
+from reasoning.llm import LLM, Usage
+from reasoning.llm_cache import ResponseCache
+from reasoning.pipeline import CoReasoner, FailedItem
+from reasoning.responder import Responder
+from reasoning.results import CoReasonResult, Item
+from reasoning.schemas import ReasoningChain
+
+FIXTURES = Path(__file__).parent / "data" / "pipeline_fixtures.jsonl"
+DEMO = Path(__file__).resolve().parents[2] / "reasoning" / "data" / "demo_questions.jsonl"
+SW_QA = Item(**json.loads(DEMO.read_text(encoding="utf-8").splitlines()[0]))
+SW_MCQ = Item(question="Ni dawa gani ya kwanza kwa malaria isiyo kali nchini Kenya?", lang="sw", task="mcq",
+              options={"A": "Artemether-lumefantrine", "B": "Metformin"}, region="KE",
+              english="Which is the first-line drug for uncomplicated malaria in Kenya?")  # fmt: skip
+EN_NLI = Item(question="Premise: A blood smear shows Plasmodium falciparum. Hypothesis: The patient has malaria.",
+              lang="en", task="nli")  # fmt: skip
+
+
+@pytest.fixture
+def responder() -> Iterator[Responder]:
+    with Responder.from_file(FIXTURES, timeout_s=2.0) as server:
+        yield server
+
+
+@pytest.fixture
+def settings(home: Path, responder: Responder) -> Settings:
+    settings = load_settings(home=home, llm_base_url=responder.base_url, model="scripted", llm_backoff_s=0.01,
+                             llm_timeout_s=0.5)  # fmt: skip
+    with open_store(settings) as store:
+        build_seed(store)
+    return settings
+
+
+def _run(settings: Settings, item: Item) -> CoReasonResult:
+    with CoReasoner(settings) as reasoner:
+        return reasoner.run(item.question, item.lang, options=item.options, task=item.task, english=item.english,
+                            region=item.region)  # fmt: skip
+
+
+def test_free_text_question_runs_all_stages_and_writes_the_run(settings: Settings) -> None:
+    result = _run(settings, SW_QA)
+    assert result.usage.calls == 5 and result.usage.cached_calls == 0  # 2 elicit, 2 abstract, 1 synthesis
+    assert "Artemether-lumefantrine" in result.answer
+    en, lo = {c.cui for c in result.english.concepts}, {c.cui for c in result.local.concepts}
+    assert {"C0024530", "MC000001", "C0015967"} <= en & lo
+    assert all(p.cui_english == p.cui_local for p in result.alignment.pairs)
+    assert [result.local.concepts[j].surface for j in result.alignment.local_only] == ["chandarua chenye dawa"]
+    assert result.evidence and {e.region for e in result.evidence} == {"KE"}
+    assert any(e.tail == "MC000001" and e.kind == "first_line_treatment" for e in result.evidence)
+    assert any(step.origin == "local" for step in result.scaffold)
+    exported = result.export()
+    assert exported["en_concept_chain"] and exported["local_concept_chain"] and exported["fused_concept_chain"]
+    with open_store(settings) as store:
+        rows = store.query("MATCH (q:Question)-[h:HAS_RUN]->(r:Run)-[s:HAS_SCAFFOLD]->(f:Scaffold) "
+                           "RETURN r.key AS run, count(f) AS scaffolds")  # fmt: skip
+        assert rows == [{"run": result.run_key, "scaffolds": 1}]
+        cited = store.query("MATCH (s:ScaffoldStep)-[c:CITES_PRACTICE]->(t:Concept) RETURN count(c) AS n")
+        assert cited[0]["n"] >= 1
+
+
+def test_option_and_nli_answers_come_back_in_their_form(settings: Settings) -> None:
+    assert _run(settings, SW_MCQ).answer == "A"  # from "Jibu ni A"
+    assert _run(settings, EN_NLI).answer == "entailment"  # from "Entailment."
+
+
+def test_the_same_run_twice_writes_nothing_new_and_costs_no_call(settings: Settings, responder: Responder) -> None:
+    first = _run(settings, SW_QA)
+    with open_store(settings) as store:
+        counts = store.counts()
+    requests = responder.requests
+    second = _run(settings, SW_QA)
+    assert second.run_key == first.run_key and second.answer == first.answer
+    assert second.usage.cached_calls == second.usage.calls == 5 and responder.requests == requests
+    with open_store(settings) as store:
+        assert store.counts() == counts
+
+
+def test_a_batch_records_failures_goes_on_and_resumes_from_the_cache(
+    settings: Settings, responder: Responder, tmp_path: Path
+) -> None:
+    unscripted = Item(question="Swali ambalo halina jibu lililoandaliwa.", lang="sw", id="missing")
+    out = tmp_path / "results.jsonl"
+    with CoReasoner(settings) as reasoner:
+        results = reasoner.run_many([SW_QA, unscripted], concurrency=2, out=out, progress=False)
+    assert isinstance(results[0], CoReasonResult) and isinstance(results[1], FailedItem)
+    assert "no fixture matches this request" in results[1].error
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {line.get("id") for line in lines} == {"demo-sw", "missing"} and len(lines) == 2
+    assert {"question", "options", "answer_idx", "en_reasoning", "local_reasoning", "en_concept_chain",
+            "local_concept_chain", "fused_concept_chain", "rejected_concepts", "response"} <= set(lines[0]) | set(
+        lines[1])  # fmt: skip
+    with CoReasoner(settings) as reasoner:  # the rerun: the finished item costs nothing
+        again = reasoner.run_many([SW_QA], concurrency=1, progress=False)
+    assert isinstance(again[0], CoReasonResult) and again[0].usage.cached_calls == again[0].usage.calls
+
+
+def test_every_fault_kind_is_retried_until_the_answer(settings: Settings, responder: Responder) -> None:
+    async def drill() -> tuple[str, Usage]:
+        llm, usage = LLM(settings), Usage()
+        try:
+            result = await llm.chat([{"role": "user", "content": "Fault drill"}], usage)
+        finally:
+            await llm.close()
+        return result.content, usage
+
+    content, usage = asyncio.run(drill())
+    assert content == "Scripted: the drill is over."
+    assert usage.retries == 5 and usage.calls == 6  # 429, 500, malformed, empty, timeout, then the answer
+    assert responder.stats["429"] == 1 and responder.stats["timeout"] == 1
+
+
+def test_an_unusable_reply_gets_one_repair_re_ask(settings: Settings, home: Path) -> None:
+    async def repair() -> tuple[ReasoningChain, Usage]:
+        llm, usage = LLM(settings, cache=ResponseCache(home / "cache.sqlite")), Usage()
+        try:
+            chain, _ = await llm.structured([{"role": "user", "content": "Repair drill"}], ReasoningChain, usage)
+        finally:
+            await llm.close()
+        return chain, usage
+
+    chain, usage = asyncio.run(repair())
+    assert chain.steps == ["Repaired."] and usage.repairs == 1 and usage.calls == 2
