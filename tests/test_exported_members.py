@@ -24,7 +24,7 @@ EXPECTED = {
         "load_relations", "load_umls", "read_jsonl", "seed_dir", "seed_files",
     },
     "queries": {"NamedQuery", "named_queries", "run_named"},
-    "reasoning": {"main"},
+    "reasoning": {"CoReasonResult", "CoReasoner", "FailedItem", "Item", "main"},
 }  # fmt: skip
 
 

@@ -1,0 +1,61 @@
+"""`medcore ask` through `main(argv)` against the scripted responder over HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reasoning import main
+from reasoning.responder import Responder
+
+FIXTURES = Path(__file__).parent / "data" / "pipeline_fixtures.jsonl"
+
+
+@pytest.fixture
+def endpoint(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Path]:
+    with Responder.from_file(FIXTURES) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-never-printed")
+        monkeypatch.setenv("MEDCORE_MODEL", "scripted")
+        assert main(["--home", str(home), "kg", "build", "--json"]) == 0
+        capsys.readouterr()
+        yield home
+
+
+def test_ask_mcq_prints_the_answer_and_every_intermediate(endpoint: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    options = json.dumps({"A": "Artemether-lumefantrine", "B": "Metformin"})
+    code = main(["--home", str(endpoint), "ask", "Ni dawa gani ya kwanza kwa malaria isiyo kali nchini Kenya?",
+                 "--lang", "sw", "--task", "mcq", "--options", options, "--region", "KE",
+                 "--english", "Which is the first-line drug for uncomplicated malaria in Kenya?", "--json"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    result = json.loads(captured.out)
+    assert result["answer"] == "A"
+    assert result["english"]["concepts"] and result["local"]["concepts"] and result["alignment"]["pairs"]
+    assert "sk-test-secret" not in captured.out + captured.err
+
+
+def test_ask_summary_and_user_errors(endpoint: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    question = "Premise: A blood smear shows Plasmodium falciparum. Hypothesis: The patient has malaria."
+    assert main(["--home", str(endpoint), "ask", question, "--lang", "en", "--task", "nli"]) == 0
+    out = capsys.readouterr().out
+    assert "Answer: entailment" in out and "Aligned:" in out
+    assert main(["--home", str(endpoint), "ask", "x", "--lang", "sw", "--task", "essay"]) == 1
+    assert "--task must be qa, mcq or nli" in capsys.readouterr().err
+    assert main(["--home", str(endpoint), "ask", "x", "--lang", "xx"]) == 1
+    assert "unknown language code 'xx'" in capsys.readouterr().err
+    assert main(["--home", str(endpoint), "ask", "x", "--lang", "sw", "--options", "{oops"]) == 1
+    assert "--options is not JSON" in capsys.readouterr().err
+
+
+def test_ask_without_an_endpoint_says_how_to_get_one(home: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "MEDCORE_LLM_BASE_URL", "MEDCORE_LLM_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["--home", str(home), "kg", "build", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["--home", str(home), "ask", "Homa ni nini?", "--lang", "sw"]) == 1
+    assert "OPENAI_BASE_URL" in capsys.readouterr().err
