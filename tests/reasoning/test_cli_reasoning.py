@@ -27,9 +27,10 @@ def endpoint(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
 
 def test_ask_mcq_prints_the_answer_and_every_intermediate(endpoint: Path, capsys: pytest.CaptureFixture[str]) -> None:
     options = json.dumps({"A": "Artemether-lumefantrine", "B": "Metformin"})
+    english = "Which is the first-line drug for uncomplicated malaria in Kenya?"
     code = main(["--home", str(endpoint), "ask", "Ni dawa gani ya kwanza kwa malaria isiyo kali nchini Kenya?",
-                 "--lang", "sw", "--task", "mcq", "--options", options, "--region", "KE",
-                 "--english", "Which is the first-line drug for uncomplicated malaria in Kenya?", "--json"])  # fmt: skip
+                 "--lang", "sw", "--task", "mcq", "--options", options, "--region", "KE", "--english", english,
+                 "--json"])  # fmt: skip
     captured = capsys.readouterr()
     assert code == 0, captured.err
     result = json.loads(captured.out)
