@@ -11,7 +11,10 @@ always meet in the same form:
   are kept;
 - traditional Chinese characters mapped to simplified ones (character level, OpenCC t2s);
 - hyphen and dash variants and most punctuation become a space, apostrophes and the
-  katakana middle dot vanish, whitespace runs collapse to one space.
+  katakana middle dot vanish, whitespace runs collapse to one space;
+- a space between two Hangul syllables vanishes: Korean spacing of compounds varies
+  ("B형 간염" and "B형간염" are the same term), and Hangul, like Han and Thai, is matched
+  without word boundaries anyway.
 
 `fold_spans` also keeps, for each folded character, where it came from in the original,
 so a match in folded text maps back to a span of what the user wrote.
@@ -19,6 +22,7 @@ so a match in folded text maps back to a span of what the user wrote.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -32,6 +36,7 @@ _LATIN_MARKS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0
 _VANISH = {"'", "\u2019", "\u2018", "`", "\u00b4", "\u30fb", "\u00b7", "\u200b", "\u200c", "\u200d", "\ufeff"}
 _KEEP_PUNCT = {"+", "%", "&"}  # meaningful inside medical terms ("HIV+", "5%")
 _HALFWIDTH_VOICING = ("\uff9e", "\uff9f")
+_HANGUL_GAP = re.compile(r"(?<=[\uac00-\ud7a3])\s(?=[\uac00-\ud7a3])")
 
 
 def _is_latin_mark(char: str) -> bool:
@@ -85,7 +90,7 @@ _TABLE = _FoldTable()
 def fold(text: str) -> str:
     """The matching form of `text` (see the module docstring); trimmed, single-spaced."""
     composed = unicodedata.normalize("NFKC", text) if "\uff9e" in text or "\uff9f" in text else text
-    return " ".join(composed.translate(_TABLE).split())
+    return _HANGUL_GAP.sub("", " ".join(composed.translate(_TABLE).split()))
 
 
 def is_latin_word_char(char: str) -> bool:
@@ -112,7 +117,11 @@ class Folded:
         last = bisect_right(cumulative, end - 1)
         # Characters that folded to nothing right after the match (a half-width voiced
         # mark, combining tone marks) belong to its last character.
-        while last + 1 < len(cumulative) and cumulative[last + 1] == cumulative[last]:
+        while (
+            last + 1 < len(cumulative)
+            and cumulative[last + 1] == cumulative[last]
+            and not self.original[last + 1].isspace()
+        ):
             last += 1
         return first, last + 1
 
@@ -122,13 +131,15 @@ def fold_spans(text: str) -> Folded:
     spaces, so that folding stays one pass in C for most text."""
     folded = text.translate(_TABLE)
     voiced = "\uff9e" in text or "\uff9f" in text
-    if len(folded) == len(text) and not voiced:
+    gaps = [m.start() for m in _HANGUL_GAP.finditer(text)]
+    if len(folded) == len(text) and not voiced and not gaps:
         return Folded(folded, text)
     pieces = list(map(_TABLE.__getitem__, map(ord, text)))
     if voiced:
         _join_voicing(text, pieces)
-        folded = "".join(pieces)
-    return Folded(folded, text, list(accumulate(map(len, pieces))))
+    for i in gaps:
+        pieces[i] = ""
+    return Folded("".join(pieces), text, list(accumulate(map(len, pieces))))
 
 
 def _join_voicing(text: str, pieces: list[str]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from ingest import build_seed
 from ingest.jsonl import read_jsonl
@@ -68,10 +69,9 @@ def demo(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Run the bundled sample questions (all seven languages) end to end on the embedded store."""
     settings = settings_of(ctx)
     with _endpoint(settings) as (settings, scripted):
-        if scripted:
-            out.print(
-                f"No LLM endpoint configured: answering from the scripted responder's demo fixtures ({SCRIPTED})."
-            )
+        if scripted:  # on stderr, so that --json output stays JSON
+            note = f"No LLM endpoint configured: answering from the scripted responder's demo fixtures ({SCRIPTED})."
+            Console(stderr=True).print(note)
         _ensure_seed(settings)
         with CoReasoner(settings) as reasoner:
             results = reasoner.run_many(demo_items(), concurrency=7, progress=not as_json)

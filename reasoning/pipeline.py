@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,7 @@ class CoReasoner:
         # The sync API runs everything on this one loop: the HTTP client's connections
         # belong to the loop that opened them.
         self._loop = asyncio.new_event_loop()
+        self._graph_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="medcore-graph")
         self.prompt_versions = {name: prompt(name).version for name in STAGES}
         self.weights = AlignWeights(
             threshold=settings.align_threshold, structure=settings.align_structure,
@@ -77,6 +79,7 @@ class CoReasoner:
         try:
             self._loop.run_until_complete(self.llm.close())
             self._loop.close()
+            self._graph_thread.shutdown()
         finally:
             if self._own_store:
                 self.store.close()
@@ -123,6 +126,28 @@ class CoReasoner:
             abstract(self.llm, en_chain.steps, english_language, usage),
             abstract(self.llm, lo_chain.steps, local, usage),
         )
+        # Graph work runs on one worker thread: the event loop keeps other questions' calls
+        # moving while this one waits on the store, and the graph work stays in one file.
+        graph = await self._on_graph_thread(self._ground_link_align_retrieve, item, run_key, local, en_chain,
+                                            lo_chain, en_concepts, lo_concepts)  # fmt: skip
+        english, local_chain, alignment, evidence, regions = graph
+        scaffold, rejected = fuse(english, local_chain, alignment, evidence)
+        answer = await synthesize(self.llm, item, local, ", ".join(regions), scaffold, evidence, usage)
+        result = CoReasonResult(
+            run_key=run_key, item=item, model=self.llm.model, english=english, local=local_chain, alignment=alignment,
+            evidence=evidence, scaffold=scaffold, rejected=rejected,
+            answer=final_answer(item.task, answer.answer, item.options), explanation=answer.explanation,
+            usage=usage, prompt_versions=self.prompt_versions,
+        )  # fmt: skip
+        await self._on_graph_thread(self.store.upsert, scaffold_items(result))
+        return result
+
+    async def _on_graph_thread(self, work: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._graph_thread, work, *args)
+
+    def _ground_link_align_retrieve(
+        self, item: Item, run_key: str, local: Any, en_chain: Any, lo_chain: Any, en_concepts: Any, lo_concepts: Any
+    ) -> tuple[ChainResult, ChainResult, AlignmentResult, list[Any], list[str]]:
         english = self._grounded("english", ENGLISH, en_chain.steps, en_chain.answer, en_concepts, run_key)
         local_chain = self._grounded("local", local.code, lo_chain.steps, lo_chain.answer, lo_concepts, run_key)
         self._link(item, run_key, english, local_chain)
@@ -132,17 +157,7 @@ class CoReasoner:
                   *(local_chain.concepts[p.local].cui for p in alignment.pairs),
                   *(local_chain.concepts[j].cui for j in alignment.local_only)]  # fmt: skip
         evidence = retrieve(self.store, wanted, lang=local.code, regions=regions, top_k=self.settings.retrieve_top_k)
-        scaffold, rejected = fuse(english, local_chain, alignment, evidence)
-        region = ", ".join(regions)
-        answer = await synthesize(self.llm, item, local, region, scaffold, evidence, usage)
-        result = CoReasonResult(
-            run_key=run_key, item=item, model=self.llm.model, english=english, local=local_chain, alignment=alignment,
-            evidence=evidence, scaffold=scaffold, rejected=rejected,
-            answer=final_answer(item.task, answer.answer, item.options), explanation=answer.explanation,
-            usage=usage, prompt_versions=self.prompt_versions,
-        )  # fmt: skip
-        self.store.upsert(scaffold_items(result))
-        return result
+        return english, local_chain, alignment, evidence, regions
 
     def run_key(self, item: Item) -> str:
         """hash(question, language, task, options, model, prompt versions, settings that shape answers)."""

@@ -18,15 +18,22 @@ _KIND_ORDER = ["first_line_treatment", "second_line_treatment", "drug_availabili
 def retrieve(
     store: GraphStore, cuis: Sequence[str], *, lang: str, regions: Sequence[str], top_k: int
 ) -> list[Evidence]:
-    """Facts whose condition is one of `cuis` (score 1 when their practice is one too, 0.7
-    otherwise), in `lang` and, when given, one of `regions`; best `top_k`."""
+    """Facts whose condition is one of `cuis`, in `lang` and, when given, one of `regions`;
+    best `top_k`. A fact about a practice the reasoning also names scores 1, one about a
+    practice it does not name 0.7, a fact about the condition alone (prevalence) 0.6."""
     wanted = set(cuis)
     facts: list[PracticeFact] = []
     for region in regions or [None]:  # type: ignore[list-item]
         facts += store.local_practice(sorted(wanted), region=region, lang=lang)
-    scored = {(f.head, f.tail, f.key): _evidence(f, 1.0 if f.tail in wanted else 0.7) for f in facts}
+    scored = {(f.head, f.tail, f.key): _evidence(f, _score(f, wanted)) for f in facts}
     ranked = sorted(scored.values(), key=lambda e: (-e.score, _rank(e.kind), e.head, e.tail))
     return ranked[:top_k]
+
+
+def _score(fact: PracticeFact, wanted: set[str]) -> float:
+    if fact.tail == fact.head:
+        return 0.6
+    return 1.0 if fact.tail in wanted else 0.7
 
 
 def _rank(kind: str) -> int:

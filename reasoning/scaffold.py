@@ -44,15 +44,18 @@ def _local_only(
     those rejected: unknown to the graph and unsupported by any local-practice fact."""
     supported = {e.head for e in evidence} | {e.tail for e in evidence}
     english_step_of = {p.local: english.concepts[p.english].step for p in alignment.pairs}
-    kept, rejected = [], []
-    for offset, j in enumerate(alignment.local_only):
+    kept: list[tuple[int, GroundedConcept]] = []
+    rejected = []
+    for j in alignment.local_only:
         concept = local.concepts[j]
         if concept.method == "learned" and concept.cui not in supported:
             reason = "local-only, unknown to the graph and not supported by local practice"
             rejected.append(RejectedConcept(cui=concept.cui, name=concept.name, reason=reason))
             continue
-        before = [english_step_of[k] for k in range(j) if k in english_step_of]
-        kept.append((max(before, default=-1) + 1 + offset, concept))
+        # Just before the English step of the next aligned concept, so that English steps
+        # without concepts stay with their neighbours; at the end when nothing aligned follows.
+        after = [english_step_of[k] for k in range(j + 1, len(local.concepts)) if k in english_step_of]
+        kept.append((min(after, default=len(english.steps)) + len(kept), concept))
     return kept, rejected
 
 
@@ -63,11 +66,17 @@ def _local_step(concept: GroundedConcept, local: ChainResult) -> ScaffoldStepRes
 
 
 def _attach(steps: list[ScaffoldStepResult], evidence: list[Evidence]) -> list[ScaffoldStepResult]:
-    """Each fact goes to the first step that mentions its condition or its practice."""
+    """Each fact goes to the step it grounds: the first that names both its condition and
+    its practice, else the first that names its practice (the drug, test or vaccine the
+    step is about), else the first that names its condition."""
     attached: dict[int, list[Evidence]] = {}
     for fact in evidence:
-        for step in steps:
-            if fact.head in step.cuis or fact.tail in step.cuis:
-                attached.setdefault(step.index, []).append(fact)
-                break
+        choices = (
+            [s for s in steps if fact.head in s.cuis and fact.tail in s.cuis],
+            [s for s in steps if fact.tail in s.cuis],
+            [s for s in steps if fact.head in s.cuis],
+        )
+        target = next((found[0] for found in choices if found), None)
+        if target is not None:
+            attached.setdefault(target.index, []).append(fact)
     return [step.model_copy(update={"evidence": attached.get(step.index, [])}) for step in steps]

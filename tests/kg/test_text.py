@@ -24,6 +24,7 @@ from kg.text import fold, fold_spans
         ("Alzheimer’s  disease", "alzheimers disease"),  # curly apostrophe, double space
         ("ギラン・バレー症候群", "ギランバレー症候群"),  # katakana middle dot
         ("  Malaria\u00a0", "malaria"),
+        ("B형 간염", "b형간염"),  # Korean compound spacing varies
     ],
 )
 def test_variants_fold_to_the_standard_form(variant: str, standard: str) -> None:
@@ -44,6 +45,7 @@ def test_marks_that_carry_meaning_are_kept(one: str, other: str) -> None:
         ("患者は ＨＩＶ感染 と診断", "hiv感染"),
         ("The patient’s Alzheimer’s disease", "alzheimers disease"),
         ("ผู้ป่วยเป็นไข้มาลาเรีย", "มาลาเรีย"),
+        ("만성 B형 간염 환자", "b형간염"),
     ],
 )
 def test_folded_spans_map_back_to_the_written_text(text: str, word: str) -> None:
