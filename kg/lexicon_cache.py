@@ -35,27 +35,40 @@ def vocabulary_fingerprint(store: GraphStore) -> str:
     return hashlib.sha256(json.dumps([_FORMAT, values]).encode()).hexdigest()[:16]
 
 
-def _pages(store: GraphStore, statement: st.Statement, key: str) -> Iterator[dict[str, object]]:
-    after = ""
+def _pages(store: GraphStore, statement: st.Statement) -> Iterator[dict[str, object]]:
+    skip = 0
     while True:
-        rows = store.execute(statement, after=after, limit=_PAGE)
+        rows = store.execute(statement, skip=skip, limit=_PAGE)
         yield from rows
         if len(rows) < _PAGE:
             return
-        after = str(rows[-1][key])
+        skip += _PAGE
 
 
-def read_lexicon(store: GraphStore) -> Lexicon:
-    """Every concept and term in the graph, as a lexicon."""
-    fingerprint = vocabulary_fingerprint(store)
+def read_lexicon(store: GraphStore, *, attempts: int = 3) -> Lexicon:
+    """Every concept and term in the graph, as a lexicon. Pages follow the engine's scan
+    order, so a read during which the vocabulary changed is read again.
+
+    Raises:
+        LinkingError: the vocabulary changed during every attempt.
+    """
+    for _ in range(attempts):
+        fingerprint = vocabulary_fingerprint(store)
+        lexicon = _read(store, fingerprint)
+        if vocabulary_fingerprint(store) == fingerprint:
+            return lexicon
+    raise LinkingError("the vocabulary kept changing while the index was read; retry when the writes are done")
+
+
+def _read(store: GraphStore, fingerprint: str) -> Lexicon:
     concepts = (
         ConceptInfo(cui=str(r["cui"]), name=str(r["name"]), semantic_types=tuple(r["semantic_types"] or ()))  # type: ignore[arg-type]
-        for r in _pages(store, st.CONCEPTS_PAGE, "cui")
+        for r in _pages(store, st.CONCEPTS_PAGE)
     )
     terms = (
         TermRow(text=str(r["text"]), lang=str(r["lang"]), cui=str(r["cui"]), status=str(r["status"] or "curated"),
                 confidence=float(r["confidence"] if r["confidence"] is not None else 1.0))  # type: ignore[arg-type]
-        for r in _pages(store, st.TERMS_PAGE, "key")
+        for r in _pages(store, st.TERMS_PAGE)
     )  # fmt: skip
     return Lexicon(concepts, terms, fingerprint)
 
@@ -74,10 +87,12 @@ def load_normalizer(store: GraphStore, cache_dir: Path | None, *, threshold: flo
         normalizer.threshold = threshold
         return normalizer
     lexicon = read_lexicon(store)
+    fingerprint = lexicon.fingerprint
+    path = cache_dir / f"lexicon-{fingerprint}.pickle" if cache_dir else None
     if not len(lexicon):
         raise LinkingError("the graph has no terms to link against: run `medcore kg build` first")
     normalizer = Normalizer(lexicon, threshold=threshold)
-    normalizer.matcher  # noqa: B018  (build the automaton now, so it is cached too)
+    normalizer.matcher  # noqa: B018  (its case-sensitive key set is cached; the automaton is rebuilt on use)
     if path:
         _save(normalizer, path)
     return normalizer

@@ -43,32 +43,52 @@ class DictionaryMatcher:
         self._patterns = [keys[key_id] for key_id in self._ids]
         self._case_sensitive = case_sensitive or set()
         self._automaton: Any = None
+        # Keys added after the build (learned terms) go to a second, small automaton, so
+        # that learning a term does not rebuild the one over millions of keys.
+        self._added_ids = array("i")
+        self._added: list[str] = []
+        self._added_automaton: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
-        # The automaton cannot be pickled; it is rebuilt from the patterns on first use.
-        return {**self.__dict__, "_automaton": None}
+        # Automata cannot be pickled; they are rebuilt from the patterns on first use.
+        return {**self.__dict__, "_automaton": None, "_added_automaton": None}
 
-    def _scanner(self) -> Any:
-        if self._automaton is None:
-            self._automaton = ahocorasick_rs.AhoCorasick(self._patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
-        return self._automaton
+    def add(self, key_id: int, key: str) -> None:
+        """Match `key` (lexicon key id `key_id`) from now on."""
+        if len(key) >= _MIN_KEY_LENGTH:
+            self._added_ids.append(key_id)
+            self._added.append(key)
+            self._added_automaton = None
 
     def find(self, text: str) -> list[Span]:
         """Longest non-overlapping matches, leftmost first, as spans of `text`."""
-        if not self._patterns:
+        if not self._patterns and not self._added:
             return []
         folded = fold_spans(text)
         matches = []
-        for pattern, start, end in self._scanner().find_matches_as_indexes(folded.text, overlapping=True):
-            if _cuts_a_word(folded.text, start, end):
-                continue
-            original = folded.span(start, end)
-            surface = text[original[0] : original[1]]
-            key_id = self._ids[pattern]
-            if key_id in self._case_sensitive and not surface.isupper():
-                continue
-            matches.append((start, -end, original, surface, key_id))
+        for ids, automaton in self._scanners():
+            for pattern, start, end in automaton.find_matches_as_indexes(folded.text, overlapping=True):
+                if _cuts_a_word(folded.text, start, end):
+                    continue
+                original = folded.span(start, end)
+                surface = text[original[0] : original[1]]
+                key_id = ids[pattern]
+                if key_id in self._case_sensitive and not surface.isupper():
+                    continue
+                matches.append((start, -end, original, surface, key_id))
         return _longest_first(matches)
+
+    def _scanners(self) -> list[tuple[array[int], Any]]:
+        if self._automaton is None and self._patterns:
+            self._automaton = _automaton(self._patterns)
+        if self._added_automaton is None and self._added:
+            self._added_automaton = _automaton(self._added)
+        pairs = [(self._ids, self._automaton), (self._added_ids, self._added_automaton)]
+        return [(ids, automaton) for ids, automaton in pairs if automaton is not None]
+
+
+def _automaton(patterns: list[str]) -> Any:
+    return ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
 def _cuts_a_word(text: str, start: int, end: int) -> bool:

@@ -116,7 +116,8 @@ class Normalizer:
         key = self.lexicon.add(row.model_copy(update={"status": "learned"}))
         if key >= known_keys:
             self.fuzzy.add(key, self.lexicon.keys[key])
-        self._matcher = None  # rebuilt on next use
+            if self._matcher is not None:
+                self._matcher.add(key, self.lexicon.keys[key])
         return True
 
     # -- steps ---------------------------------------------------------------------------

@@ -99,6 +99,8 @@ def test_learned_term_is_linked_never_overwrites_curated_and_refreshes_the_cache
     assert add_learned_term(store, normalizer, learned)
     found = normalizer.lookup("homa kali ya mbu", "sw")[0]
     assert (found.cui, found.method) == (MALARIA, "exact")
+    in_text = normalizer.link("Mtoto ana homa kali ya mbu leo.", "sw")  # the matcher learned it too
+    assert [(m.surface, m.best.cui) for m in in_text] == [("homa kali ya mbu", MALARIA)]
 
     curated_key = "en:malaria:" + MALARIA
     before = store.node_properties("Term", [curated_key])[curated_key]

@@ -20,7 +20,7 @@ SAMPLE: dict[str, Any] = {
     "lang": None,
     "kinds": [],
     "limit": 10,
-    "after": "",
+    "skip": 0,
 }
 
 
