@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -10,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from ingest import build_seed
 from ingest.jsonl import read_jsonl
@@ -71,7 +71,7 @@ def demo(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     with _endpoint(settings) as (settings, scripted):
         if scripted:  # on stderr, so that --json output stays JSON
             note = f"No LLM endpoint configured: answering from the scripted responder's demo fixtures ({SCRIPTED})."
-            Console(stderr=True).print(note)
+            print(note, file=sys.stderr, flush=True)
         _ensure_seed(settings)
         with CoReasoner(settings) as reasoner:
             results = reasoner.run_many(demo_items(), concurrency=7, progress=not as_json)

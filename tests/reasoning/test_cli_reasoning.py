@@ -60,3 +60,20 @@ def test_ask_without_an_endpoint_says_how_to_get_one(home: Path, capsys: pytest.
     capsys.readouterr()
     assert main(["--home", str(home), "ask", "Homa ni nini?", "--lang", "sw"]) == 1
     assert "OPENAI_BASE_URL" in capsys.readouterr().err
+
+
+def test_demo_runs_every_language_on_the_scripted_responder_and_says_so(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "MEDCORE_LLM_BASE_URL", "MEDCORE_LLM_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["--home", str(home), "demo", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "scripted responses, not model output" in captured.err.splitlines()[0]
+    results = json.loads(captured.out)
+    assert sorted(r["item"]["lang"] for r in results) == ["en", "ja", "ko", "sw", "th", "yo", "zh"]
+    assert all("error" not in r or r["error"] is None for r in results)
+    assert all(r["alignment"]["pairs"] and r["answer"] for r in results)
+    assert sum(bool(r["evidence"]) for r in results) >= 6  # English has no regional practice
+    answers = {r["item"]["lang"]: r["answer"] for r in results}
+    assert answers["yo"] == "A" and answers["zh"] == "A" and answers["en"] == "entailment"
