@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -62,7 +63,10 @@ class CoReasoner:
         # The sync API runs everything on this one loop: the HTTP client's connections
         # belong to the loop that opened them.
         self._loop = asyncio.new_event_loop()
-        self._graph_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="medcore-graph")
+        # Graph work of several questions overlaps its waits on the store; grounding, which
+        # reads and extends the in-memory lexicon, takes turns.
+        self._graph_thread = ThreadPoolExecutor(max_workers=4, thread_name_prefix="medcore-graph")
+        self._lexicon_lock = threading.Lock()
         self.prompt_versions = {name: prompt(name).version for name in STAGES}
         self.weights = AlignWeights(
             threshold=settings.align_threshold, structure=settings.align_structure,
@@ -126,8 +130,8 @@ class CoReasoner:
             abstract(self.llm, en_chain.steps, english_language, usage),
             abstract(self.llm, lo_chain.steps, local, usage),
         )
-        # Graph work runs on one worker thread: the event loop keeps other questions' calls
-        # moving while this one waits on the store, and the graph work stays in one file.
+        # Graph work runs on worker threads: the event loop keeps other questions' calls
+        # moving while this one waits on the store.
         graph = await self._on_graph_thread(self._ground_link_align_retrieve, item, run_key, local, en_chain,
                                             lo_chain, en_concepts, lo_concepts)  # fmt: skip
         english, local_chain, alignment, evidence, regions = graph
@@ -148,8 +152,9 @@ class CoReasoner:
     def _ground_link_align_retrieve(
         self, item: Item, run_key: str, local: Any, en_chain: Any, lo_chain: Any, en_concepts: Any, lo_concepts: Any
     ) -> tuple[ChainResult, ChainResult, AlignmentResult, list[Any], list[str]]:
-        english = self._grounded("english", ENGLISH, en_chain.steps, en_chain.answer, en_concepts, run_key)
-        local_chain = self._grounded("local", local.code, lo_chain.steps, lo_chain.answer, lo_concepts, run_key)
+        with self._lexicon_lock:  # lookups must not see a term half-learned by another thread
+            english = self._grounded("english", ENGLISH, en_chain.steps, en_chain.answer, en_concepts, run_key)
+            local_chain = self._grounded("local", local.code, lo_chain.steps, lo_chain.answer, lo_concepts, run_key)
         self._link(item, run_key, english, local_chain)
         alignment = self._align(english, local_chain)
         regions = [item.region] if item.region else list(local.regions)
@@ -179,8 +184,10 @@ class CoReasoner:
         self.store.upsert([*run_items(item, run), *chain_items(run_key, english), *chain_items(run_key, local)])
 
     def _align(self, english: ChainResult, local: ChainResult) -> AlignmentResult:
-        cuis = sorted({c.cui for c in (*english.concepts, *local.concepts)})
-        kg = self.store.subgraph(cuis, hops=1) if cuis else None
+        en_cuis, local_cuis = {c.cui for c in english.concepts}, {c.cui for c in local.concepts}
+        # The graph only tells apart concepts with different ids: skip the fetch when every
+        # concept has its namesake on the other side.
+        kg = self.store.subgraph(sorted(en_cuis | local_cuis), hops=1) if en_cuis != local_cuis else None
         found = align_chains(_chain(english), _chain(local), kg, self.weights)
         pairs = [AlignedPair(english=p.english, local=p.local, cui_english=english.concepts[p.english].cui,
                              cui_local=local.concepts[p.local].cui, score=p.score) for p in found.pairs]  # fmt: skip
