@@ -79,6 +79,11 @@ class LLM:
     async def close(self) -> None:
         await self._client.close()
 
+    @property
+    def mode(self) -> Mode:
+        """The structured-output mode in use (it steps down when a server refuses one)."""
+        return self._mode
+
     # -- calls ---------------------------------------------------------------------------
 
     async def chat(self, messages: list[dict[str, Any]], usage: Usage, **extra: Any) -> ChatResult:

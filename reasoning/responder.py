@@ -108,6 +108,9 @@ class Fixture(_Strict):
     # The first len(faults) matching requests get these, in order; later ones are answered.
     faults: list[Fault] = Field(default_factory=list)
     retry_after_s: float | None = Field(default=None, ge=0)
+    # Response formats this fixture refuses with HTTP 400, as servers without structured
+    # output (or without JSON mode) do: "json_schema", "json_object".
+    refuse_formats: list[Literal["json_schema", "json_object"]] = Field(default_factory=list)
     label: str | None = None
 
     @property
@@ -250,7 +253,7 @@ class Responder:
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._served = [0] * len(self.fixtures)  # matched requests per fixture: drives scripted faults
-        self._stats = dict.fromkeys(["answered", "unscripted", "bad_request", *FAULT_KINDS], 0)
+        self._stats = dict.fromkeys(["answered", "unscripted", "bad_request", "refused_format", *FAULT_KINDS], 0)
         self._requests = self._in_flight = self._peak = 0
         self._ids = itertools.count(1)
         self._stopping = threading.Event()
@@ -347,6 +350,11 @@ class Responder:
         except _RequestError as exc:
             self._count("unscripted" if exc.code == "unscripted_request" else "bad_request")
             handler.send_error_json(exc)
+            return
+        requested = (getattr(chat, "response_format", None) or {}).get("type")
+        if requested in fixture.refuse_formats:
+            self._count("refused_format")
+            handler.send_error_json(_RequestError(400, f"response_format {requested} is not supported by this server"))
             return
         fault = self._fault_for(index)
         self._count(fault or "answered")

@@ -134,3 +134,19 @@ def test_an_unusable_reply_gets_one_repair_re_ask(settings: Settings, home: Path
 
     chain, usage = asyncio.run(repair())
     assert chain.steps == ["Repaired."] and usage.repairs == 1 and usage.calls == 2
+
+
+def test_structured_output_steps_down_when_the_server_refuses_a_format(
+    settings: Settings, responder: Responder
+) -> None:
+    async def step_down() -> tuple[ReasoningChain, str]:
+        llm, usage = LLM(settings), Usage()
+        try:
+            chain, _ = await llm.structured([{"role": "user", "content": "Step-down drill"}], ReasoningChain, usage)
+        finally:
+            await llm.close()
+        return chain, llm.mode
+
+    chain, mode = asyncio.run(step_down())
+    assert chain.steps == ["Stepped down."] and mode == "prompt"  # json_schema, then json_object refused
+    assert responder.stats["refused_format"] == 2

@@ -190,8 +190,8 @@ def test_scripted_faults_come_in_order_then_the_answer() -> None:
                 _ask(client, "malaria?")
         assert _ask(client, "malaria?").choices[0].message.content == ""
         assert _ask(client, "malaria?").choices[0].message.content == "answered"
-        assert server.stats == {"answered": 1, "unscripted": 0, "bad_request": 0, "429": 1, "500": 1, "timeout": 0,
-                                "malformed": 1, "empty": 1}  # fmt: skip
+        assert server.stats == {"answered": 1, "unscripted": 0, "bad_request": 0, "refused_format": 0, "429": 1,
+                                "500": 1, "timeout": 0, "malformed": 1, "empty": 1}  # fmt: skip
 
 
 def _outcomes(fail_rate: float, seed: int, n: int = 15) -> dict[str, int]:
