@@ -10,6 +10,8 @@ always meet in the same form:
   the marks that carry meaning in other scripts (Thai vowels and tones, Japanese voicing)
   are kept;
 - traditional Chinese characters mapped to simplified ones (character level, OpenCC t2s);
+- katakana mapped to hiragana: Japanese writes many medical words either way
+  ("けいれん", "ケイレン"), and loanwords fold alike on both sides;
 - hyphen and dash variants and most punctuation become a space, apostrophes and the
   katakana middle dot vanish, whitespace runs collapse to one space;
 - a space between two Hangul syllables vanishes: Korean spacing of compounds varies
@@ -72,6 +74,8 @@ def _fold_char(char: str) -> str:
                 continue
             out.append(" " if _separates(part) else part)
     folded = unicodedata.normalize("NFC", "".join(out))
+    if len(folded) == 1 and "\u30a1" <= folded <= "\u30f6":  # katakana -> hiragana
+        return chr(ord(folded) - 0x60)
     return _t2s().get(folded, folded)
 
 
