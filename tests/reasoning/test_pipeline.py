@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,3 +153,36 @@ def test_structured_output_steps_down_when_the_server_refuses_a_format(
     chain, mode = asyncio.run(step_down())
     assert chain.steps == ["Stepped down."] and mode == "prompt"  # json_schema, then json_object refused
     assert responder.stats["refused_format"] == 2
+
+
+def test_a_killed_batch_loses_no_finished_item_and_resumes_from_the_cache(home: Path, tmp_path: Path) -> None:
+    items = [SW_QA, SW_MCQ, EN_NLI]
+    out = tmp_path / "results.jsonl"
+    with Responder.from_file(FIXTURES, latency_ms=150) as server:
+        settings = load_settings(home=home, llm_base_url=server.base_url, model="scripted")
+        with open_store(settings) as store:
+            build_seed(store)
+        script = (
+            "import sys, json; from kg import load_settings; from reasoning import CoReasoner, Item\n"
+            "s = load_settings(home=sys.argv[1], llm_base_url=sys.argv[2], model='scripted')\n"
+            "items = [Item(**json.loads(x)) for x in sys.argv[4:]]\n"
+            "with CoReasoner(s) as r: r.run_many(items, concurrency=1, out=__import__('pathlib').Path(sys.argv[3]),"
+            " progress=False)\n"
+        )
+        args = [home, server.base_url, out, *(item.model_dump_json() for item in items)]
+        batch = subprocess.Popen([sys.executable, "-c", script, *map(str, args)])
+        deadline = time.monotonic() + 60
+        while not (out.exists() and out.read_text().count("\n") >= 1) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        batch.kill()  # SIGKILL: no cleanup, as a crash
+        batch.wait()
+        finished = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert 1 <= len(finished) < len(items)  # killed mid-batch; what finished is on disk
+        before = server.requests
+        with CoReasoner(settings) as reasoner:
+            results = reasoner.run_many(items, concurrency=1, progress=False)
+        assert all(isinstance(r, CoReasonResult) for r in results)
+        done = {line["question"] for line in finished}
+        resumed = [r for r in results if isinstance(r, CoReasonResult) and r.item.question in done]
+        assert resumed and all(r.usage.cached_calls == r.usage.calls for r in resumed)
+        assert server.requests - before <= 5 * (len(items) - len(finished))  # only the unfinished ones cost calls
