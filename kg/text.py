@@ -94,7 +94,8 @@ _TABLE = _FoldTable()
 def fold(text: str) -> str:
     """The matching form of `text` (see the module docstring); trimmed, single-spaced."""
     composed = unicodedata.normalize("NFKC", text) if "\uff9e" in text or "\uff9f" in text else text
-    return _HANGUL_GAP.sub("", " ".join(composed.translate(_TABLE).split()))
+    folded = " ".join(composed.translate(_TABLE).split())
+    return _HANGUL_GAP.sub("", folded) if " " in folded else folded
 
 
 def is_latin_word_char(char: str) -> bool:
