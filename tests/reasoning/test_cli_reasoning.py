@@ -77,3 +77,29 @@ def test_demo_runs_every_language_on_the_scripted_responder_and_says_so(
     assert sum(bool(r["evidence"]) for r in results) >= 6  # English has no regional practice
     answers = {r["item"]["lang"]: r["answer"] for r in results}
     assert answers["yo"] == "A" and answers["zh"] == "A" and answers["en"] == "entailment"
+
+
+def test_responder_command_serves_until_interrupted(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from openai import OpenAI
+
+    code = "import sys; from reasoning.cli import run; sys.argv = ['medcore', *sys.argv[1:]]; run()"
+    server = subprocess.Popen([sys.executable, "-c", code, "responder", "--port", "0", "--fixtures", str(FIXTURES)],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        line = server.stdout.readline() if server.stdout else ""
+        assert "not a model" in line
+        url = line.split("Responder at ")[1].split()[0]
+        client = OpenAI(base_url=url, api_key="test", max_retries=0)
+        answer = client.chat.completions.create(
+            model="scripted", messages=[{"role": "user", "content": "Repair drill"}]
+        )
+        assert answer.choices[0].message.content == "this is not JSON"
+    except Exception:
+        server.kill()
+        raise
+    server.send_signal(signal.SIGINT)
+    assert server.wait(timeout=20) == 0
