@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     graph_name: str = "medcore"
     graph_batch_size: int = Field(default=5000, ge=1)
     graph_startup_timeout_s: float = Field(default=120.0, gt=0)
+    # A reply that never comes (a stuck embedded server) becomes an error, not a hang.
+    graph_query_timeout_s: float = Field(default=600.0, gt=0)
     # LLM endpoint (used by the reasoning pipeline): any OpenAI-compatible server.
     model: str = _env("MEDCORE_MODEL", default="gpt-4o-mini")
     llm_base_url: str | None = _env("MEDCORE_LLM_BASE_URL", "OPENAI_BASE_URL", default=None)

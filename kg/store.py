@@ -232,6 +232,7 @@ def open_store(settings: Settings) -> GraphStore:
             settings.graph_dir,
             graph=settings.graph_name,
             startup_timeout_s=settings.graph_startup_timeout_s,
+            query_timeout_s=settings.graph_query_timeout_s,
         )
     elif settings.graph_uri.split("://", 1)[0] in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
         from kg.stores.neo4j_runner import Neo4jRunner

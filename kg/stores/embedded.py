@@ -7,6 +7,8 @@ runs as a daemon (`medcore db start`). A socket or pid file left by a crash is c
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -22,7 +24,9 @@ from kg.stores.files import FileLock, ServerFiles, pid_alive
 
 __all__ = ["EmbeddedServer", "ServerStatus", "connect"]
 
-_CLOSE_ATTEMPTS = 3
+# The supervisor takes the clients lock for an instant per poll, but a loaded machine can
+# deschedule it for a while in that instant; give up only after about a second.
+_CLOSE_ATTEMPTS = 100
 
 
 def connect(socket_path: str, timeout_s: float) -> redis.Redis:
@@ -122,10 +126,36 @@ class EmbeddedServer:
         finally:
             clients.close()
 
+    def answers(self) -> bool:
+        """Whether the server's main thread answers (PING, within seconds)."""
+        return self._ping() != "down"
+
+    def restart_frozen(self) -> None:
+        """Kill a server whose main thread no longer answers (not even PING) and start a
+        new one from its last snapshot; a no-op when it answers again by now."""
+        start = FileLock(self.files.start_lock)
+        start.acquire()
+        try:
+            if self._ping() != "down":  # another process restarted it, or it recovered
+                return
+            supervisor = self.files.read_pid(self.files.supervisor_pid)
+            server = self.files.read_pid(self.files.server_pid)
+            for pid in (server, supervisor):
+                if pid_alive(pid):
+                    os.kill(pid, signal.SIGKILL)  # type: ignore[arg-type]
+            if self._started is not None:  # our own child: reap it so it is not alive as a zombie
+                self._started.wait(timeout=5)
+                self._started = None
+            deadline = time.monotonic() + 5
+            while pid_alive(supervisor) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            self._start()
+        finally:
+            start.close()
+
     # -- internals -------------------------------------------------------------------
 
     def _acquire_exclusive(self, clients: FileLock) -> bool:
-        # The supervisor holds the lock for an instant when it polls; retry past that.
         for _ in range(_CLOSE_ATTEMPTS):
             if clients.acquire(blocking=False):
                 return True

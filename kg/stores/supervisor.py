@@ -82,14 +82,27 @@ def supervise(files: ServerFiles) -> int:
         idle = idle + 1 if _nobody_attached(files, clients) else 0
         if stop or idle >= _IDLE_POLLS_BEFORE_STOP:
             if clients.acquire(blocking=False) or stop:
-                server.terminate()
-                server.wait()
+                _stop(server, files)
                 break
             idle = 0
         time.sleep(_POLL_S)
     files.socket.unlink(missing_ok=True)
     files.supervisor_pid.unlink(missing_ok=True)
     return server.returncode or 0
+
+
+def _stop(server: subprocess.Popen[bytes], files: ServerFiles) -> None:
+    """SIGTERM makes redis save and exit; but when the save fails (its directory was
+    deleted under it), redis refuses to exit and would run forever: kill it then, as
+    there is nowhere left to save to."""
+    server.terminate()
+    while True:
+        try:
+            server.wait(timeout=_POLL_S)
+            return
+        except subprocess.TimeoutExpired:
+            if not files.directory.exists():
+                server.kill()
 
 
 def main(argv: list[str]) -> int:

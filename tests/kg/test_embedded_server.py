@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 
 from kg import load_settings, open_store
 from kg.model import Concept
+from kg.stores import falkordb_runner
 from kg.stores.embedded import EmbeddedServer, connect
 from kg.stores.files import pid_alive
 
@@ -119,6 +121,32 @@ def test_a_crashed_client_does_not_keep_the_server_alive(home: Path) -> None:
     writer = _write_in_process(home, "crash", 0, 5, "crash")
     pid = int(writer.communicate(timeout=60)[0].strip())
     assert _wait_until(lambda: not pid_alive(pid)), "the supervisor should stop an orphaned server"
+
+
+def test_a_server_whose_directory_was_deleted_still_stops(home: Path) -> None:
+    # Redis refuses SIGTERM when its final save fails; with the directory gone it must be killed.
+    writer = _write_in_process(home, "crash", 0, 5, "crash")
+    pid = int(writer.communicate(timeout=60)[0].strip())
+    shutil.rmtree(_server(home).files.directory)
+    assert _wait_until(lambda: not pid_alive(pid)), "a server that cannot save must not outlive its users"
+
+
+def test_a_frozen_server_is_restarted_when_a_graph_is_opened(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # FalkorDB 4.16 can hang for good creating a graph; SIGSTOP gives the same silence.
+    monkeypatch.setattr(falkordb_runner, "_PROBE_TIMEOUT_S", 1.0)
+    store = open_store(load_settings(home=home))
+    try:
+        runner = store.runner
+        frozen = _server(home).status().pid
+        os.kill(frozen, signal.SIGSTOP)  # type: ignore[arg-type]
+        runner._open_graph("another")  # type: ignore[attr-defined]
+        assert not pid_alive(frozen)
+        assert pid_alive(_server(home).status().pid)
+        store.upsert_nodes([_concept()])
+        assert store.counts().nodes["Concept"] == 1
+    finally:
+        store.close()
+    assert _server(home).status().running is False
 
 
 def test_recovers_from_a_stale_socket_and_pid_files_after_a_crash(home: Path) -> None:

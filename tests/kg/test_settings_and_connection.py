@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -55,3 +57,19 @@ def test_unreachable_neo4j_names_the_uri_but_never_the_password(tmp_path: Path) 
 def test_unsupported_uri_scheme_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unsupported graph URI 'http://db:7474'"):
         open_store(load_settings(home=tmp_path, graph_uri="http://user:pw@db:7474"))
+
+
+def test_a_server_that_stops_answering_gives_an_error_not_a_hang(home: Path) -> None:
+    store = open_store(load_settings(home=home, graph_query_timeout_s=1))
+    server = store.runner.server  # type: ignore[attr-defined]
+    pid = server.files.read_pid(server.files.server_pid)
+    try:
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            with pytest.raises(GraphConnectionError, match=r"did not answer within 1 s.*MEDCORE_GRAPH_QUERY_TIMEOUT_S"):
+                store.query("RETURN 1 AS one")
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        assert store.query("RETURN 1 AS one") == [{"one": 1}]  # the next query reconnects
+    finally:
+        store.close()
