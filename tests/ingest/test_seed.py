@@ -49,9 +49,10 @@ PRACTICE = [r for path in seed_files(seed_dir(), "local_practice") for r in read
 
 
 def test_seed_size() -> None:
-    assert len(CONCEPTS) >= 50
-    assert len(RELATIONS) >= 50
-    assert len({p.region for p in PRACTICE}) >= 3
+    assert len(CONCEPTS) >= 500
+    assert len(RELATIONS) >= 500
+    assert len(PRACTICE) >= 150
+    assert {p.region for p in PRACTICE} == set(LOCAL_LANG)  # every region behind the six languages
 
 
 def test_ids_are_unique_and_every_end_exists() -> None:
