@@ -96,6 +96,14 @@ class Lexicon:
     def key_id(self, folded: str) -> int | None:
         return self._key_ids.get(folded)
 
+    def only_term(self, key: int) -> int | None:
+        """The term id under key id `key` when it is the only one there."""
+        held = self._key_terms[key]
+        return held if isinstance(held, int) else None
+
+    def cui_lang(self, term: int) -> tuple[str, str]:
+        return self._cuis[term], self._langs[term]
+
     def hits(self, key: int) -> list[TermHit]:
         """The terms under key id `key`."""
         held = self._key_terms[key]

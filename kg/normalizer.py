@@ -124,7 +124,22 @@ class Normalizer:
 
     def _exact(self, text: str, lang: str) -> list[Candidate]:
         key = self.lexicon.key_id(fold(text))
-        return [] if key is None else self._ranked(key, text, lang)
+        if key is None:
+            return []
+        term = self.lexicon.only_term(key)
+        if term is None:
+            return self._ranked(key, text, lang)
+        # Most keys hold one term: score it without building the intermediate hits.
+        held = self.lexicon.texts[term]
+        exact = held == text or _light(held) == _light(text)
+        if not exact and self.threshold > _VARIANT:
+            return []
+        cui, held_lang = self.lexicon.cui_lang(term)
+        concept = self.lexicon.concept(cui)
+        return [
+            Candidate(cui, concept.name, concept.semantic_types, 1.0 if exact else _VARIANT,
+                      "exact" if exact else "variant", held, held_lang)
+        ]  # fmt: skip
 
     def _ranked(self, key: int, surface: str, lang: str) -> list[Candidate]:
         scored: list[tuple[float, Method, TermHit]] = []
