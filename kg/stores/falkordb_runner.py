@@ -51,7 +51,7 @@ class FalkorDBRunner:
         """Make sure the graph exists before real work. FalkorDB 4.16 can freeze for good
         while it creates a graph (its main thread waits forever for the lock of its graph
         registry; rare: it stalled one CI run and once ~50 fresh servers here, then none in
-        ~1,200 more): a server that then does not even answer PING is restarted."""
+        ~950 more): a server that then does not even answer PING is restarted."""
         for _ in range(_FREEZE_RESTARTS):
             probe = connect(self.server.socket_path, _PROBE_TIMEOUT_S)
             try:
