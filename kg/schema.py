@@ -37,6 +37,10 @@ NODE_KEYS: dict[str, str] = {
     "ScaffoldStep": "key",
 }
 
+# List properties that gather what every source says instead of taking the last one's: a
+# UMLS load after the seed must not wipe the ICD-10/MeSH cross-references the seed gave.
+MERGED_LISTS: dict[str, tuple[str, ...]] = {"Concept": ("xrefs",)}
+
 # Typed concept-to-concept relations (UMLS REL/RELA and seed relations map onto these).
 ConceptRelType = Literal[
     "IS_A",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.schema import NODE_KEYS, RELATIONSHIPS, check_label, check_relationship
+from kg.schema import MERGED_LISTS, NODE_KEYS, RELATIONSHIPS, check_label, check_relationship
 
 __all__ = [
     "Statement",
@@ -42,11 +42,16 @@ class Statement:
 
 
 def upsert_nodes(label: str) -> Statement:
-    """MERGE nodes of one label on their key; rows are {key, props}."""
+    """MERGE nodes of one label on their key; rows are {key, props} plus, for each of the
+    label's MERGED_LISTS, that list, added to what the node holds without repeats."""
     key = NODE_KEYS[check_label(label)]
+    merged = "".join(
+        f", n.{field} = coalesce(n.{field}, []) + [x IN row.{field} WHERE NOT x IN coalesce(n.{field}, [])]"
+        for field in MERGED_LISTS.get(label, ())
+    )
     return Statement(
         f"upsert_nodes.{label}",
-        f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props",
+        f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props{merged}",
         ("rows",),
     )
 

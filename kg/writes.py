@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from kg import statements as st
 from kg.model import Ends, Node, Relationship
-from kg.schema import RELATIONSHIPS
+from kg.schema import MERGED_LISTS, RELATIONSHIPS
 
 __all__ = ["Write", "Written", "writes", "send_in_order"]
 
@@ -65,7 +65,11 @@ def writes(items: Iterable[Node | Relationship], size: int) -> Iterator[list[Wri
 def _node_writes(nodes: list[Node]) -> list[Write]:
     by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for node in nodes:
-        by_label[node.label].append({"key": node.node_key(), "props": node.properties()})
+        props = node.properties()
+        row = {"key": node.node_key(), "props": props}
+        for field in MERGED_LISTS.get(node.label, ()):
+            row[field] = props.pop(field, None) or []
+        by_label[node.label].append(row)
     return [Write(st.upsert_nodes(label), rows) for label, rows in by_label.items()]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest import build_seed
 from ingest.umls import MRREL_MAP, load_umls
 from kg import GraphStore, IngestError
 from kg.schema import CONCEPT_RELATIONS
@@ -169,3 +170,10 @@ def test_mrrel_is_optional(embedded: GraphStore, release: Path) -> None:
     summary = load_umls(embedded, release, LANGS)
     assert summary.counts["concepts"] == 5
     assert _relations(embedded) == set()
+
+
+def test_a_umls_load_after_the_seed_keeps_the_seeds_cross_references(embedded: GraphStore) -> None:
+    build_seed(embedded)
+    load_umls(embedded, DATA, LANGS)
+    rows = embedded.query("MATCH (c:Concept {cui: 'C0024530'}) RETURN c.xrefs AS xrefs")
+    assert rows == [{"xrefs": ["ICD10:B54", "MESH:D008288"]}]

@@ -83,6 +83,14 @@ def test_rewrite_updates_properties_in_place(store: GraphStore) -> None:
     assert rows == [{"name": "new 0"}]
 
 
+def test_cross_references_gather_across_sources(store: GraphStore) -> None:
+    # A seed concept keeps its ICD-10 code when UMLS, which gives none, names it again.
+    for xrefs in (["ICD10:B54"], [], ["MESH:D008288", "ICD10:B54"]):
+        store.upsert_nodes([Concept(cui="C0024530", name="Malaria", semantic_types=["T047"], source="s", xrefs=xrefs)])
+    rows = store.query("MATCH (c:Concept {cui: 'C0024530'}) RETURN c.xrefs AS xrefs")
+    assert rows == [{"xrefs": ["ICD10:B54", "MESH:D008288"]}]
+
+
 @pytest.mark.parametrize("text", [t for t in NASTY if t])
 def test_cypher_breaking_text_round_trips(store: GraphStore, text: str) -> None:
     store.upsert_nodes([Concept(cui="C0000001", name=text, semantic_types=["T047"], source=text)])
