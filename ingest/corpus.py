@@ -7,7 +7,9 @@ has), and only in scripts written without spaces, anywhere. The concepts a `Find
 sees in a passage become (Passage)-[:MENTIONS]->(Concept) relationships.
 
 Writing is idempotent: a document's key is its "id", or a hash of its source and title,
-and a passage's key is the document's key and its index.
+and a passage's key is the document's key and its index. A document loaded again with new
+content replaces its old version: passages past the new count go and mentions are found
+afresh, so the graph never cites text the document no longer holds.
 """
 
 from __future__ import annotations
@@ -220,6 +222,8 @@ def _write(store: GraphStore, batch: list[_Loaded], summary: LoadSummary) -> Non
     mentions = [mention for item in batch for mention in item.mentions]
     unknown = _unknown_concepts(store, {mention.cui for mention in mentions})
     known = [mention for mention in mentions if mention.cui not in unknown]
+    versions = [{"key": item.document.key, "passages": len(item.passages)} for item in batch]
+    store.execute(st.PRUNE_DOCUMENTS, docs=versions)
     store.upsert_nodes(nodes)
     summary.add("passage_links", store.upsert_relationships(links))
     summary.add("mentions", store.upsert_relationships(known))

@@ -29,6 +29,7 @@ __all__ = [
     "CONCEPTS_PAGE",
     "VOCABULARY_FINGERPRINT",
     "ADD_LEARNED_TERMS",
+    "PRUNE_DOCUMENTS",
 ]
 
 
@@ -193,6 +194,17 @@ ADD_LEARNED_TERMS = Statement(
 )
 
 
+# Before a document is written again: its passages past the new count go, and the mentions
+# of the others, which the new text may no longer hold, are found afresh.
+PRUNE_DOCUMENTS = Statement(
+    "prune_documents",
+    "UNWIND $docs AS d MATCH (:Document {key: d.key})-[:HAS_PASSAGE]->(p:Passage) "
+    "OPTIONAL MATCH (p)-[m:MENTIONS]->(:Concept) DELETE m "
+    "WITH DISTINCT p, d WHERE p.index >= d.passages DETACH DELETE p",
+    ("docs",),
+)
+
+
 def catalog() -> Iterator[Statement]:
     """Every statement the store can send, generated from the closed schema."""
     for label in NODE_KEYS:
@@ -204,4 +216,4 @@ def catalog() -> Iterator[Statement]:
         for start, end in spec.endpoints:
             yield upsert_relationships(spec.type, start, end)
     yield from (LOCAL_PRACTICE, COUNT_NODES, COUNT_RELATIONSHIPS, DELETE_BATCH)
-    yield from (TERMS_PAGE, CONCEPTS_PAGE, VOCABULARY_FINGERPRINT, ADD_LEARNED_TERMS)
+    yield from (TERMS_PAGE, CONCEPTS_PAGE, VOCABULARY_FINGERPRINT, ADD_LEARNED_TERMS, PRUNE_DOCUMENTS)

@@ -93,6 +93,19 @@ def test_loading_twice_changes_nothing(concepts: GraphStore) -> None:
     assert first.nodes["Document"] == 3 and first.nodes["Passage"] == 3  # 800 characters: one passage each
 
 
+def test_a_changed_document_leaves_no_stale_passages_or_mentions(concepts: GraphStore, tmp_path: Path) -> None:
+    load_corpus(concepts, DATA, find, max_chars=120)  # who-malaria-2023 in two passages
+    changed = json.loads(DATA.read_text(encoding="utf-8").splitlines()[0])
+    changed["content"] = "Diabetes care: Kisukari."
+    path = tmp_path / "changed.jsonl"
+    path.write_text(json.dumps(changed) + "\n", encoding="utf-8")
+    load_corpus(concepts, path, find, max_chars=120)
+    assert _passages(concepts, "who-malaria-2023") == ["Diabetes care: Kisukari."]
+    assert not concepts.node_properties("Passage", ["who-malaria-2023#1"])
+    mine = {m for m in _mentions(concepts) if m[0].startswith("who-malaria-2023")}
+    assert mine == {("who-malaria-2023#0", "C0011849", "Kisukari", 15)}
+
+
 def test_a_document_listed_twice_is_written_once(concepts: GraphStore, tmp_path: Path) -> None:
     path = tmp_path / "twice.jsonl"
     line = DATA.read_text(encoding="utf-8").splitlines()[0]

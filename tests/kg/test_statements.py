@@ -12,7 +12,10 @@ from kg import statements as st
 from kg.dialect import schema_statements
 
 SAMPLE: dict[str, Any] = {
-    "rows": [{"key": "k1", "start": "k1", "end": "k2", "cui": "C0000001", "props": {"note": "sample"}}],
+    "rows": [
+        {"key": "k1", "start": "k1", "end": "k2", "cui": "C0000001", "props": {"note": "sample"}, "xrefs": ["X:1"]}
+    ],
+    "docs": [{"key": "d1", "passages": 1}],
     "keys": ["k1", "k2"],
     "types": [],
     "cuis": ["k1"],
