@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
@@ -95,6 +95,12 @@ class Lexicon:
 
     def key_id(self, folded: str) -> int | None:
         return self._key_ids.get(folded)
+
+    def keys_of(self, lang: str) -> Iterator[int]:
+        """Key ids of the terms in `lang` (a key may come more than once)."""
+        for text, term_lang in zip(self.texts, self._langs, strict=True):
+            if term_lang == lang:
+                yield self._key_ids[fold(text)]
 
     def only_term(self, key: int) -> int | None:
         """The term id under key id `key` when it is the only one there."""

@@ -26,7 +26,7 @@ from kg.store import GraphStore
 __all__ = ["vocabulary_fingerprint", "read_lexicon", "load_normalizer", "add_learned_term"]
 
 _PAGE = 100_000
-_FORMAT = 3  # bump when the pickled classes or the fold (kg.text) change
+_FORMAT = 4  # bump when the pickled classes or the fold (kg.text) change
 
 
 def vocabulary_fingerprint(store: GraphStore) -> str:

@@ -1,7 +1,7 @@
 """UMLS-style normalization: text in any of our languages -> ranked concept candidates.
 
-Lookup goes exact -> abbreviation -> fuzzy and stops at the first step that finds
-something. Every candidate carries its score and the method that found it; nothing below
+Lookup goes exact -> abbreviation -> fuzzy -> homophone (Chinese) and stops at the first
+step that finds something. Every candidate carries its score and the method that found it; nothing below
 the threshold is returned, so an unknown term stays unlinked rather than forced onto the
 nearest concept.
 
@@ -10,7 +10,8 @@ nearest concept.
 | exact        | same text after NFKC and case folding                 | 1.0                |
 | variant      | same folded form (tone marks, script, width, hyphens) | 0.98               |
 | abbreviation | short form defined in the text, long form looked up   | 0.95 x long form's |
-| fuzzy        | rapidfuzz ratio of folded forms                       | ratio / 100        |
+| fuzzy        | rapidfuzz ratio of folded forms in NFD (jamo, kana)   | ratio / 100        |
+| homophone    | same toneless pinyin, half the characters shared (zh) | 0.9                |
 """
 
 from __future__ import annotations
@@ -21,14 +22,15 @@ from typing import Literal, NamedTuple
 
 from kg.abbreviations import abbreviations
 from kg.fuzzy import FuzzyIndex
+from kg.homophones import HomophoneIndex
 from kg.lexicon import Lexicon, TermHit, TermRow
 from kg.mentions import DictionaryMatcher
 from kg.text import fold
 
 __all__ = ["Candidate", "LinkedMention", "Method", "Normalizer"]
 
-Method = Literal["exact", "variant", "abbreviation", "fuzzy"]
-_VARIANT, _ABBREVIATION = 0.98, 0.95
+Method = Literal["exact", "variant", "abbreviation", "fuzzy", "homophone"]
+_VARIANT, _ABBREVIATION, _HOMOPHONE = 0.98, 0.95, 0.9
 _WHOLE_TEXT_MAX = 60  # a text this short with no match is looked up as one term
 
 
@@ -72,6 +74,9 @@ class Normalizer:
         self.lexicon = lexicon
         self.threshold = threshold
         self.fuzzy = FuzzyIndex(lexicon.keys)
+        self.homophones = HomophoneIndex()
+        for key in lexicon.keys_of("zh"):
+            self.homophones.add(key, lexicon.keys[key])
         self._matcher: DictionaryMatcher | None = None
 
     @property
@@ -82,12 +87,15 @@ class Normalizer:
 
     def lookup(self, text: str, lang: str, *, context: str | None = None, limit: int = 5) -> list[Candidate]:
         """Candidates for `text` as one term: exact, then an abbreviation defined in the
-        English `context`, then fuzzy. Empty when nothing reaches the threshold."""
+        English `context`, then fuzzy, then (Chinese) a homophone. Empty when nothing
+        reaches the threshold."""
         found = self._exact(text, lang)
         if not found and context and lang == "en":
             found = self._expanded(text, context, lang)
         if not found:
             found = self._fuzzy(text, lang, limit)
+        if not found and lang == "zh":
+            found = self._homophone(text, lang)
         return found[:limit]
 
     def link(self, text: str, lang: str, *, limit: int = 5) -> list[LinkedMention]:
@@ -118,6 +126,8 @@ class Normalizer:
             self.fuzzy.add(key, self.lexicon.keys[key])
             if self._matcher is not None:
                 self._matcher.add(key, self.lexicon.keys[key])
+        if row.lang == "zh":
+            self.homophones.add(key, self.lexicon.keys[key])
         return True
 
     # -- steps ---------------------------------------------------------------------------
@@ -162,6 +172,13 @@ class Normalizer:
         scored: list[tuple[float, Method, TermHit]] = []
         for key, ratio in self.fuzzy.search(fold(text), limit=limit, cutoff=self.threshold * 100):
             scored += [(ratio / 100, "fuzzy", hit) for hit in self.lexicon.hits(key)]
+        return self._best_per_concept(scored, lang)
+
+    def _homophone(self, text: str, lang: str) -> list[Candidate]:
+        keys = self.homophones.search(fold(text), self.lexicon.keys)
+        scored: list[tuple[float, Method, TermHit]] = [
+            (_HOMOPHONE, "homophone", hit) for key in keys for hit in self.lexicon.hits(key)
+        ]
         return self._best_per_concept(scored, lang)
 
     def _abbreviation_mentions(self, text: str, lang: str, linked: list[LinkedMention]) -> list[LinkedMention]:

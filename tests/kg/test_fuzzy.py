@@ -7,7 +7,7 @@ import string
 
 from rapidfuzz import fuzz, process
 
-from kg.fuzzy import FuzzyIndex
+from kg.fuzzy import FuzzyIndex, form
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -44,3 +44,41 @@ def test_scores_respect_the_cutoff_and_short_queries_are_not_fuzzy() -> None:
     assert index.search("headache", cutoff=80) == []
     assert index.search("tb", cutoff=10) == []
     assert index.search("糖尿病人", cutoff=80)[0][0] == 2  # bigrams for Han
+
+
+def test_hangul_and_kana_typos_are_compared_letter_by_letter() -> None:
+    # Keys are folded forms (katakana folds to hiragana). Syllable by syllable, one wrong
+    # vowel is a quarter of 말라리아; letter by letter (jamo) it is one of nine.
+    index = FuzzyIndex(["말라리아", "고혈압", "쯔쯔가무시병", "でんぐ熱"])
+    assert index.search("말리리아", cutoff=80)[0][0] == 0
+    assert index.search("고혀랍", cutoff=80)[0][0] == 1  # written as it sounds: one jamo moved
+    assert index.search("쯔쯔가무시", cutoff=80)[0][0] == 2  # a whole syllable less: three jamo
+    assert index.search("でんく熱", cutoff=80)[0][0] == 3  # the voicing mark dropped
+    assert index.search("결헥", cutoff=10) == []  # two syllables are a word, not a typo
+
+
+def test_blocked_hangul_search_finds_what_brute_force_finds() -> None:
+    # One syllable typed wrong, dropped or added (queries of three syllables or more: two
+    # are a word, not a typo, and never fuzzy): the budget counts typed characters.
+    rng = random.Random(5)
+
+    def syllable() -> str:
+        return chr(0xAC00 + rng.randrange(19) * 588 + rng.randrange(21) * 28 + rng.choice([0, 0, 4, 8, 16]))
+
+    keys = sorted({"".join(syllable() for _ in range(rng.randint(4, 7))) for _ in range(3000)})
+    index = FuzzyIndex(keys)
+    forms = [form(key) for key in keys]
+    misses = 0
+    for key in rng.sample(keys, 200):
+        i = rng.randrange(len(key))
+        changed, dropped, added = (
+            key[:i] + syllable() + key[i + 1 :],
+            key[:i] + key[i + 1 :],
+            key[:i] + syllable() + key[i:],
+        )
+        query = rng.choice([changed, dropped, added])
+        best = process.extractOne(form(query), forms, scorer=fuzz.ratio, score_cutoff=80)
+        found = index.search(query, limit=1, cutoff=80)
+        if best is not None and (not found or found[0][1] < best[1]):
+            misses += 1
+    assert misses <= 2, f"{misses} of 200 one-syllable typos missed the best key"

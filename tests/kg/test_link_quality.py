@@ -32,4 +32,4 @@ def test_the_labelled_set_keeps_its_accuracy() -> None:
     accuracy = {kind: sum(values) / len(values) for kind, values in hits.items()}
     # Folding variants must all resolve; the rest is bounded by the seed's vocabulary.
     assert accuracy["tone_marks"] >= 0.95 and accuracy["width_variant"] >= 0.95, accuracy
-    assert accuracy["misspelling"] >= 0.6 and accuracy["all"] >= 0.35, accuracy
+    assert accuracy["misspelling"] >= 0.8 and accuracy["all"] >= 0.4, accuracy  # 0.86 and 0.43 on 2026-11-30

@@ -119,3 +119,10 @@ def test_learned_term_is_linked_never_overwrites_curated_and_refreshes_the_cache
 def test_an_empty_graph_says_what_to_do(embedded: GraphStore, home: Path) -> None:
     with pytest.raises(LinkingError, match="medcore kg build"):
         load_normalizer(embedded, home / "index")
+
+
+def test_chinese_homophones_typed_by_pinyin_input_are_linked(normalizer: Normalizer) -> None:
+    found = normalizer.lookup("虐疾", "zh")  # 疟疾, malaria, typed by sound
+    assert [(c.cui, c.method, c.score) for c in found[:1]] == [(MALARIA, "homophone", 0.9)]
+    assert normalizer.lookup("糖尿并", "zh")[0].cui == DIABETES
+    assert normalizer.lookup("虐疾", "ja") == []  # Japanese is not typed by pinyin
