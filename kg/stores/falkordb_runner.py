@@ -50,8 +50,8 @@ class FalkorDBRunner:
     def _open_graph(self, graph: str) -> None:
         """Make sure the graph exists before real work. FalkorDB 4.16 can freeze for good
         while it creates a graph (its main thread waits forever for the lock of its graph
-        registry; rare: it stalled one CI run and once ~50 fresh servers here, then none in
-        ~950 more): a server that then does not even answer PING is restarted."""
+        registry; rare: it stalled one CI run, and here froze once in the first ~50 fresh
+        servers and in none of ~950 more): a server that then does not even answer PING is restarted."""
         for _ in range(_FREEZE_RESTARTS):
             probe = connect(self.server.socket_path, _PROBE_TIMEOUT_S)
             try:
@@ -61,6 +61,8 @@ class FalkorDBRunner:
                 pass
             except redis.exceptions.ResponseError as exc:
                 raise GraphStoreError(f"{self.description}: graph {graph!r}: {exc}") from exc
+            except (redis.exceptions.ConnectionError, OSError) as exc:
+                raise GraphConnectionError(f"{self.description} is unreachable: {exc}") from exc
             finally:
                 probe.close()
             if self.server.answers():
