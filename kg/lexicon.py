@@ -97,10 +97,9 @@ class Lexicon:
         return self._key_ids.get(folded)
 
     def keys_of(self, lang: str) -> Iterator[int]:
-        """Key ids of the terms in `lang` (a key may come more than once)."""
-        for text, term_lang in zip(self.texts, self._langs, strict=True):
-            if term_lang == lang:
-                yield self._key_ids[fold(text)]
+        """Key ids holding a term in `lang`."""
+        langs = self._langs
+        return (key for key in range(len(self.keys)) if any(langs[t] == lang for t in self._terms(key)))
 
     def only_term(self, key: int) -> int | None:
         """The term id under key id `key` when it is the only one there."""
@@ -112,8 +111,11 @@ class Lexicon:
 
     def hits(self, key: int) -> list[TermHit]:
         """The terms under key id `key`."""
+        return [self._hit(t) for t in self._terms(key)]
+
+    def _terms(self, key: int) -> tuple[int, ...]:
         held = self._key_terms[key]
-        return [self._hit(t) for t in ((held,) if isinstance(held, int) else held)]
+        return (held,) if isinstance(held, int) else held
 
     def _hit(self, term: int) -> TermHit:
         return TermHit(

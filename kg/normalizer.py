@@ -1,9 +1,9 @@
 """UMLS-style normalization: text in any of our languages -> ranked concept candidates.
 
 Lookup goes exact -> abbreviation -> fuzzy -> homophone (Chinese) and stops at the first
-step that finds something. Every candidate carries its score and the method that found it; nothing below
-the threshold is returned, so an unknown term stays unlinked rather than forced onto the
-nearest concept.
+step that finds something. Every candidate carries its score and the method that found it;
+nothing below the threshold is returned, so an unknown term stays unlinked rather than
+forced onto the nearest concept.
 
 | method       | how                                                   | score              |
 |--------------|-------------------------------------------------------|--------------------|
@@ -65,6 +65,13 @@ class LinkedMention:
 
 def _light(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _same_term(term: str, surface: str) -> tuple[float, Method]:
+    """How a term scores against a surface that folds to the same key."""
+    if term == surface or _light(term) == _light(surface):
+        return 1.0, "exact"
+    return _VARIANT, "variant"
 
 
 class Normalizer:
@@ -141,26 +148,15 @@ class Normalizer:
             return self._ranked(key, text, lang)
         # Most keys hold one term: score it without building the intermediate hits.
         held = self.lexicon.texts[term]
-        exact = held == text or _light(held) == _light(text)
-        if not exact and self.threshold > _VARIANT:
+        score, method = _same_term(held, text)
+        if score < self.threshold:
             return []
         cui, held_lang = self.lexicon.cui_lang(term)
         concept = self.lexicon.concept(cui)
-        return [
-            Candidate(cui, concept.name, concept.semantic_types, 1.0 if exact else _VARIANT,
-                      "exact" if exact else "variant", held, held_lang)
-        ]  # fmt: skip
+        return [Candidate(cui, concept.name, concept.semantic_types, score, method, held, held_lang)]
 
     def _ranked(self, key: int, surface: str, lang: str) -> list[Candidate]:
-        scored: list[tuple[float, Method, TermHit]] = []
-        light = None
-        for hit in self.lexicon.hits(key):
-            if hit.text != surface:
-                light = light or _light(surface)
-                if _light(hit.text) != light:
-                    scored.append((_VARIANT, "variant", hit))
-                    continue
-            scored.append((1.0, "exact", hit))
+        scored = [(*_same_term(hit.text, surface), hit) for hit in self.lexicon.hits(key)]
         return self._best_per_concept(scored, lang)
 
     def _expanded(self, text: str, context: str, lang: str) -> list[Candidate]:

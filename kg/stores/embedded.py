@@ -136,19 +136,14 @@ class EmbeddedServer:
         start = FileLock(self.files.start_lock)
         start.acquire()
         try:
-            if self._ping() != "down":  # another process restarted it, or it recovered
+            if self.answers():  # another process restarted it, or it recovered
                 return
             supervisor = self.files.read_pid(self.files.supervisor_pid)
             server = self.files.read_pid(self.files.server_pid)
             for pid in (server, supervisor):
                 if pid_alive(pid):
                     os.kill(pid, signal.SIGKILL)  # type: ignore[arg-type]
-            if self._started is not None:  # our own child: reap it so it is not alive as a zombie
-                self._started.wait(timeout=5)
-                self._started = None
-            deadline = time.monotonic() + 5
-            while pid_alive(supervisor) and time.monotonic() < deadline:
-                time.sleep(0.01)
+            self._await_exit(supervisor, 5)
             self._start()
         finally:
             start.close()
@@ -236,7 +231,10 @@ class EmbeddedServer:
             pass  # the server is gone: that is what we asked for
         finally:
             client.close()
-        deadline = time.monotonic() + 30
+        self._await_exit(supervisor, 30)
+
+    def _await_exit(self, supervisor: int | None, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
         while pid_alive(supervisor) and time.monotonic() < deadline:
             time.sleep(0.01)
         if self._started is not None:  # reap our own child so it leaves no zombie
