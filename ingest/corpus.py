@@ -24,12 +24,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ingest.jsonl import describe_validation_error, read_jsonl
 from ingest.vocabulary import LoadSummary
-from kg import statements as st
 from kg.errors import ConfigError, IngestError, LinkingError
-from kg.model import Document, Link, Mention, Node, Passage, Relationship, stable_hash
-from kg.model.base import Lang, NonEmpty
-from kg.model.vocabulary import Region
-from kg.store import GraphStore
+from kg.graph import statements as st
+from kg.graph.model import Document, Link, Mention, Node, Passage, Relationship, stable_hash
+from kg.graph.model.base import Lang, NonEmpty
+from kg.graph.model.vocabulary import Region
+from kg.graph.store import GraphStore
 
 __all__ = ["CorpusRecord", "Finder", "chunk_text", "load_corpus"]
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from ingest.progress import read_lines
 from kg.errors import IngestError
 
-__all__ = ["read_jsonl", "describe_validation_error"]
+__all__ = ["read_jsonl", "describe_validation_error", "json_problem"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -23,7 +23,9 @@ def describe_validation_error(exc: ValidationError) -> str:
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "record"
         got = repr(err["input"])[:80] if err["type"] != "missing" else "nothing"
-        parts.append(f"{where}: {err['msg']} (got {got})")
+        # A validator's own message comes as "Value error, ..."; the prefix says nothing.
+        message = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {message} (got {got})")
     return "; ".join(parts)
 
 
@@ -45,13 +47,13 @@ def read_jsonl(path: Path, model: type[M], *, show_progress: bool = False) -> It
                 yield model.model_validate_json(line)
             except ValidationError as exc:
                 if any(e["type"] == "json_invalid" for e in exc.errors()):
-                    problem = _json_problem(line)
+                    problem = json_problem(line)
                 else:
                     problem = describe_validation_error(exc)
                 raise IngestError(problem, path=str(path), line=number) from None
 
 
-def _json_problem(line: str) -> str:
+def json_problem(line: str) -> str:
     try:
         json.loads(line)
     except json.JSONDecodeError as exc:

@@ -3,7 +3,7 @@
 CSV: a header naming `cui`, `lang`, `text` and optionally `source` and `status`, then one
 term a row. JSONL: one {"cui", "lang", "text", "source"?, "status"?} a line. A term
 without a source gets the file's name. Curated terms are written as given; learned ones
-never overwrite a term that is already there (DESIGN §3).
+never overwrite a term that is already there.
 
 Every concept must already exist: the first row naming an unknown CUI stops the load
 with its file and line, after every row before it was written.
@@ -19,15 +19,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ingest.jsonl import _json_problem, describe_validation_error
+from ingest.jsonl import describe_validation_error, json_problem
 from ingest.progress import read_lines
 from ingest.vocabulary import LoadSummary
-from kg import statements as st
 from kg.errors import IngestError
-from kg.model import Term
-from kg.model.base import Lang, NonEmpty
-from kg.model.vocabulary import ConceptId
-from kg.store import GraphStore
+from kg.graph import statements as st
+from kg.graph.model import Term
+from kg.graph.model.base import Lang, NonEmpty
+from kg.graph.model.vocabulary import ConceptId
+from kg.graph.store import GraphStore
 
 __all__ = ["LexiconRecord", "load_lexicon"]
 
@@ -115,7 +115,7 @@ def _jsonl_records(path: Path, show: bool) -> Iterator[tuple[int, LexiconRecord]
                 yield number, LexiconRecord.model_validate_json(text)
             except ValidationError as exc:
                 if any(err["type"] == "json_invalid" for err in exc.errors()):
-                    raise IngestError(_json_problem(text), path=str(path), line=number) from None
+                    raise IngestError(json_problem(text), path=str(path), line=number) from None
                 raise IngestError(describe_validation_error(exc), path=str(path), line=number) from None
 
 
@@ -216,7 +216,7 @@ def _write_terms(store: GraphStore, terms: list[Term], summary: LoadSummary) -> 
 
 
 def _write_learned(store: GraphStore, terms: list[Term], summary: LoadSummary) -> None:
-    # One statement creates the term only if its key is new, and links it (DESIGN §3).
+    # One statement creates the term only if its key is new, and links it.
     if terms:
         unique = {term.key: term for term in terms}.values()  # a repeated row counts once
         rows = [{"key": term.key, "cui": term.cui, "props": term.properties()} for term in unique]

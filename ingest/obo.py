@@ -21,11 +21,11 @@ from pathlib import Path
 
 from ingest.progress import read_lines
 from ingest.vocabulary import LoadSummary
-from kg import statements as st
 from kg.errors import IngestError
-from kg.model import Concept, ConceptRelation, HasType, Node, Relationship, Term, stable_hash
-from kg.semantic_types import semantic_types
-from kg.store import GraphStore
+from kg.graph import statements as st
+from kg.graph.model import Concept, ConceptRelation, HasType, Node, Relationship, Term, stable_hash
+from kg.graph.semantic_types import semantic_types
+from kg.graph.store import GraphStore
 
 __all__ = ["SYNONYM_SCOPES", "load_obo", "obo_concept_id"]
 

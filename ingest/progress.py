@@ -31,9 +31,13 @@ def read_lines(path: Path, *, show: bool = False, label: str | None = None) -> I
             yield enumerate(handle, start=1)
             return
         bar = Progress(
-            TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=True,
-        )  # fmt: skip
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
         with bar:
             task = bar.add_task(label or path.name, total=path.stat().st_size)
             yield _advancing(handle, bar, task)

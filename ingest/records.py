@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kg.model import Concept, HasType, Term
-from kg.model.base import Lang, NonEmpty
-from kg.model.vocabulary import ConceptId, Tui
-from kg.semantic_types import semantic_types
+from kg.graph.model import Concept, HasType, Term
+from kg.graph.model.base import Lang, NonEmpty
+from kg.graph.model.vocabulary import ConceptId, Tui
+from kg.graph.semantic_types import semantic_types
 
 __all__ = ["ConceptRecord"]
 

@@ -25,11 +25,11 @@ from typing import Literal, NamedTuple, TypeVar
 from ingest.progress import read_lines
 from ingest.vocabulary import LoadSummary
 from kg.errors import IngestError
-from kg.model import Concept, ConceptRelation, HasType, Node, Relationship, Term
-from kg.model.vocabulary import SemanticType
-from kg.schema import ConceptRelType
-from kg.semantic_types import semantic_types
-from kg.store import GraphStore
+from kg.graph.model import Concept, ConceptRelation, HasType, Node, Relationship, Term
+from kg.graph.model.vocabulary import SemanticType
+from kg.graph.schema import ConceptRelType
+from kg.graph.semantic_types import semantic_types
+from kg.graph.store import GraphStore
 
 __all__ = ["LAT_TO_LANG", "MRREL_MAP", "Reading", "load_umls"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -10,11 +10,20 @@ from pydantic import BaseModel
 
 from ingest.jsonl import read_jsonl
 from ingest.records import ConceptRecord
-from kg.model import ConceptRelation, LocalPractice, Node, Relationship
-from kg.semantic_types import semantic_types
-from kg.store import GraphStore
+from kg.graph.model import ConceptRelation, LocalPractice, Node, Relationship
+from kg.graph.semantic_types import semantic_types
+from kg.graph.store import GraphStore
 
-__all__ = ["LoadSummary", "load_concepts", "load_relations", "load_practice", "build_seed", "seed_dir", "seed_files"]
+__all__ = [
+    "LoadSummary",
+    "build_seed",
+    "load_concepts",
+    "load_practice",
+    "load_relations",
+    "seed_dir",
+    "seed_files",
+    "seed_paths",
+]
 
 
 class LoadSummary(BaseModel):
@@ -88,14 +97,25 @@ def seed_files(directory: Path, kind: str) -> list[Path]:
     return sorted(directory.glob(f"{kind}*.jsonl"))
 
 
-def build_seed(store: GraphStore, directory: Path | None = None) -> LoadSummary:
-    """Load the seed vocabulary: every concepts file first, then relations and local practice."""
+_LOADERS = {"concepts": load_concepts, "relations": load_relations, "local_practice": load_practice}
+
+
+def seed_paths(directory: Path) -> list[Path]:
+    """Every file of a seed directory in load order: all concepts, then relations, then
+    local practice (a relation needs both its concepts)."""
+    return [path for kind in _LOADERS for path in seed_files(directory, kind)]
+
+
+def build_seed(
+    store: GraphStore, directory: Path | None = None, *, on_loaded: Callable[[Path], None] | None = None
+) -> LoadSummary:
+    """Load the seed vocabulary (the shipped one unless `directory` is given), file by file
+    in `seed_paths` order; `on_loaded` hears of each file once it is written."""
     directory = directory or seed_dir()
     summary = LoadSummary()
-    for path in seed_files(directory, "concepts"):
-        load_concepts(store, path, summary)
-    for path in seed_files(directory, "relations"):
-        load_relations(store, path, summary)
-    for path in seed_files(directory, "local_practice"):
-        load_practice(store, path, summary)
+    for kind, load in _LOADERS.items():
+        for path in seed_files(directory, kind):
+            load(store, path, summary)
+            if on_loaded:
+                on_loaded(path)
     return summary

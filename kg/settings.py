@@ -8,10 +8,11 @@ gets its settings through its constructor.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, ValidationError
@@ -20,7 +21,16 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from kg.errors import ConfigError
 
-__all__ = ["Settings", "load_settings", "default_home", "EMBEDDED_URI"]
+__all__ = [
+    "EMBEDDED_URI",
+    "SettingValue",
+    "Settings",
+    "config_path",
+    "default_home",
+    "describe_settings",
+    "load_settings",
+    "redact_uri",
+]
 
 EMBEDDED_URI = "embedded"
 _toml_values: ContextVar[dict[str, Any] | None] = ContextVar("_toml_values", default=None)
@@ -86,7 +96,7 @@ class Settings(BaseSettings):
     llm_structured: Literal["auto", "json_schema", "json_object", "prompt"] = "auto"
     llm_cache: bool = True  # the persistent response cache in HOME/llm-cache.sqlite
     link_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
-    # Alignment (kg.alignment.AlignWeights) and retrieval.
+    # Alignment (reasoning.alignment.AlignWeights) and retrieval.
     align_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     align_structure: float = Field(default=0.25, ge=0.0, le=1.0)
     align_gloss_floor: float = Field(default=0.6, ge=0.0, le=1.0)
@@ -130,6 +140,16 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return dict(data.get("medcore", data))
 
 
+def config_path(config: Path | str | None = None, home: Path | str | None = None) -> Path | None:
+    """The TOML file the settings come from: `config`, else `$MEDCORE_CONFIG`, else
+    `medcore.toml` in the home directory when there is one."""
+    env_config = os.environ.get("MEDCORE_CONFIG")
+    if config or env_config:
+        return Path(config or env_config)  # type: ignore[arg-type]
+    candidate = Path(home or os.environ.get("MEDCORE_HOME") or default_home()) / "medcore.toml"
+    return candidate if candidate.is_file() else None
+
+
 def load_settings(config: Path | str | None = None, **overrides: Any) -> Settings:
     """Build the settings: overrides > env > TOML (`config`, `$MEDCORE_CONFIG`, `home/medcore.toml`).
 
@@ -137,12 +157,7 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
         ConfigError: the TOML file or a value is malformed; the message names the field.
     """
     overrides = {k: v for k, v in overrides.items() if v is not None}
-    env_config = os.environ.get("MEDCORE_CONFIG")
-    path = Path(config) if config else Path(env_config) if env_config else None
-    if path is None:
-        home = Path(overrides.get("home") or os.environ.get("MEDCORE_HOME") or default_home())
-        candidate = home / "medcore.toml"
-        path = candidate if candidate.is_file() else None
+    path = config_path(config, overrides.get("home"))
     token = _toml_values.set(_read_toml(path) if path else {})
     try:
         return Settings(**overrides)
@@ -152,3 +167,69 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
         raise ConfigError(f"invalid settings{source}: {problems}") from None
     finally:
         _toml_values.reset(token)
+
+
+class SettingValue(NamedTuple):
+    """One effective setting, fit to show: secrets masked, URIs without credentials."""
+
+    name: str
+    value: Any
+    source: str  # "command line", "environment VAR", "config file PATH" or "default"
+
+
+def describe_settings(config: Path | str | None = None, **overrides: Any) -> list[SettingValue]:
+    """Every setting's effective value and where it came from, in field order.
+
+    Raises:
+        ConfigError: as `load_settings`.
+    """
+    settings = load_settings(config, **overrides)
+    path = config_path(config, overrides.get("home"))
+    in_file = _read_toml(path) if path else {}
+    environment = {name.upper() for name in os.environ}
+    described = []
+    for name, field in Settings.model_fields.items():
+        env = next((var for var in _env_names(name, field) if var in environment), None)
+        if overrides.get(name) is not None:
+            source = "command line"
+        elif env:
+            source = f"environment {env}"
+        elif name in in_file:
+            source = f"config file {path}"
+        else:
+            source = "default"
+        described.append(SettingValue(name, _shown(name, getattr(settings, name)), source))
+    return described
+
+
+def _env_names(name: str, field: FieldInfo) -> list[str]:
+    alias = field.validation_alias
+    if isinstance(alias, AliasChoices):
+        return [str(choice).upper() for choice in alias.choices]
+    return [f"MEDCORE_{name.upper()}"]
+
+
+def _shown(name: str, value: Any) -> Any:
+    if isinstance(value, SecretStr):
+        return "********" if value.get_secret_value() else ""
+    if name in ("graph_uri", "llm_base_url") and value is not None:
+        return redact_uri(value)
+    return str(value) if isinstance(value, Path) else value
+
+
+# scheme://[credentials@]host[:port][/path][?query]: what a URI without secrets keeps is the
+# scheme, host, port and path.
+_URI = re.compile(
+    r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?:[^@/?#]*@)?(?P<host>[^@/?#]*)(?P<path>/[^@?#]*)?(?:[?#][^@]*)?$", re.I
+)
+
+
+def redact_uri(uri: str) -> str:
+    """The URI without any user:password part, fit for messages and logs. A value that is
+    not a well-formed URI is not shown at all: where a password sits in it is unknown."""
+    if uri == EMBEDDED_URI:
+        return uri
+    parts = _URI.match(uri)
+    if parts is None:
+        return "<malformed URI, not shown>"
+    return f"{parts['scheme']}://{parts['host']}{parts['path'] or ''}"

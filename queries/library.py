@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Any
 
 from kg.errors import ConfigError
-from kg.store import GraphStore
+from kg.graph.store import GraphStore
 
 __all__ = ["NamedQuery", "named_queries", "run_named"]
 

@@ -1,7 +1,20 @@
-"""LLM access, the co-reasoning pipeline, evaluation and the `medcore` CLI."""
+"""Co-reasoning over the graph: LLM access (`reasoning.llm`), the pipeline, alignment,
+evaluation and the `medcore` command line (`reasoning.cli`)."""
 
-from reasoning.cli import main
-from reasoning.pipeline import CoReasoner, FailedItem
-from reasoning.results import CoReasonResult, Item
+from typing import TYPE_CHECKING
 
-__all__ = ["CoReasonResult", "CoReasoner", "FailedItem", "Item", "main"]
+from kg._exports import lazy_exports
+
+if TYPE_CHECKING:
+    from reasoning.cli import main
+    from reasoning.pipeline import CoReasoner
+    from reasoning.results import CoReasonResult, FailedItem, Item
+
+__all__, __getattr__ = lazy_exports(
+    __name__,
+    {
+        "reasoning.cli": ["main"],
+        "reasoning.pipeline": ["CoReasoner"],
+        "reasoning.results": ["CoReasonResult", "FailedItem", "Item"],
+    },
+)

@@ -14,12 +14,12 @@ severe malaria") and would put concepts into the chain that the reasoning rules 
 
 from __future__ import annotations
 
-from kg.lexicon import ConceptInfo
-from kg.lexicon_cache import add_learned_term
-from kg.model import Concept, HasType, Term, stable_hash
-from kg.normalizer import Candidate, Normalizer
-from kg.store import GraphStore
-from kg.text import fold
+from kg.graph.model import Concept, HasType, Term, stable_hash
+from kg.graph.store import GraphStore
+from kg.linking.lexicon import ConceptInfo
+from kg.linking.lexicon_cache import add_learned_term
+from kg.linking.normalizer import Candidate, Normalizer
+from kg.linking.text import fold
 from reasoning.results import GroundedConcept
 from reasoning.schemas import ConceptChain, Role
 
@@ -42,8 +42,10 @@ def ground_chain(
     chain: ConceptChain, steps: list[str], lang: str, normalizer: Normalizer, store: GraphStore, run: str
 ) -> list[GroundedConcept]:
     """The chain's concepts in step order, each with a concept id and how it was found."""
-    grounded = [_ground_one(c.surface, c.gloss, c.role, min(c.step, len(steps) - 1), lang, normalizer, store, run)
-                for c in chain.concepts]  # fmt: skip
+    grounded = [
+        _ground_one(c.surface, c.gloss, c.role, min(c.step, len(steps) - 1), lang, normalizer, store, run)
+        for c in chain.concepts
+    ]
     return sorted(grounded, key=lambda g: g.step)
 
 
@@ -56,8 +58,15 @@ def _ground_one(
     by_gloss = normalizer.lookup(gloss, "en") if gloss else []
     if by_gloss:
         best = by_gloss[0]
-        term = Term(text=surface, lang=lang, cui=best.cui, source=f"learned in run {run} from the gloss {gloss!r}",
-                    status="learned", confidence=best.score, run=run)  # fmt: skip
+        term = Term(
+            text=surface,
+            lang=lang,
+            cui=best.cui,
+            source=f"learned in run {run} from the gloss {gloss!r}",
+            status="learned",
+            confidence=best.score,
+            run=run,
+        )
         add_learned_term(store, normalizer, term)
         return _grounded(surface, gloss, role, step, best, f"gloss:{best.method}")
     inside = _inside(surface, lang, normalizer) or _inside(gloss, "en", normalizer)
@@ -82,16 +91,32 @@ def _learned_concept(
     store.upsert([concept, HasType(start=cui, end=ROLE_TYPES[role])])
     for text, text_lang in ((surface, lang), (gloss, "en")):
         if text:
-            term = Term(text=text, lang=text_lang, cui=cui, source=f"learned in run {run}", status="learned",
-                        confidence=0.5, run=run)  # fmt: skip
+            term = Term(
+                text=text,
+                lang=text_lang,
+                cui=cui,
+                source=f"learned in run {run}",
+                status="learned",
+                confidence=0.5,
+                run=run,
+            )
             add_learned_term(store, normalizer, term)
     normalizer.lexicon.concepts.setdefault(cui, ConceptInfo(cui=cui, name=name, semantic_types=(ROLE_TYPES[role],)))
-    return GroundedConcept(surface=surface, gloss=gloss, role=role, step=step, cui=cui, name=name, score=0.5,
-                           method="learned")  # fmt: skip
+    return GroundedConcept(
+        surface=surface, gloss=gloss, role=role, step=step, cui=cui, name=name, score=0.5, method="learned"
+    )
 
 
 def _grounded(
     surface: str, gloss: str, role: Role, step: int, found: Candidate, method: str, discount: float = 1.0
 ) -> GroundedConcept:
-    return GroundedConcept(surface=surface, gloss=gloss, role=role, step=step, cui=found.cui, name=found.name,
-                           score=round(found.score * discount, 4), method=method)  # fmt: skip
+    return GroundedConcept(
+        surface=surface,
+        gloss=gloss,
+        role=role,
+        step=step,
+        cui=found.cui,
+        name=found.name,
+        score=round(found.score * discount, 4),
+        method=method,
+    )

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.jsonl import read_jsonl
 from kg.errors import ConfigError
+from kg.languages import check_language
 
 __all__ = ["Language", "language", "languages"]
 
@@ -33,13 +34,14 @@ def languages() -> dict[str, Language]:
 
 
 def language(code: str) -> Language:
-    """The language of an ISO 639-1 code; MultiMed-X's "jp" is read as "ja".
+    """The pipeline's profile of an ISO 639-1 code; MultiMed-X's "jp" is read as "ja".
 
     Raises:
-        ConfigError: unknown code (lists the known ones).
+        ConfigError: not an ISO 639-1 code, or a language the pipeline has no profile for
+            (lists the known ones).
     """
     known = languages()
-    code = {"jp": "ja"}.get(code.lower(), code.lower())
+    code = check_language(code)
     if code not in known:
-        raise ConfigError(f"unknown language code {code!r}; known: {', '.join(sorted(known))}")
+        raise ConfigError(f"no co-reasoning profile for language code {code!r}; known: {', '.join(sorted(known))}")
     return known[code]

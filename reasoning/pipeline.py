@@ -1,4 +1,4 @@
-"""Med-CoReasoner: the eight stages of DESIGN §1 over one LLM endpoint and one graph.
+"""Med-CoReasoner: the eight stages of co-reasoning (README, Architecture) over one LLM endpoint and one graph.
 
 Per question three LLM round trips are on the critical path: both elicitations at once,
 both abstractions at once, then synthesis. Grounding, graph writes, alignment, retrieval
@@ -8,56 +8,60 @@ and fusion run between them on local data.
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from kg.alignment import AlignWeights, ChainConcept, align_chains
-from kg.lexicon_cache import load_normalizer
-from kg.model import Run, stable_hash
+from kg.graph.model import Run, stable_hash
+from kg.graph.store import GraphStore, open_store
+from kg.linking.lexicon_cache import Report, load_normalizer
 from kg.settings import Settings
-from kg.store import GraphStore, open_store
+from reasoning.alignment import AlignWeights, ChainConcept, align_chains
 from reasoning.grounding import ground_chain
 from reasoning.languages import language
-from reasoning.llm import LLM, Usage
-from reasoning.llm_cache import ResponseCache
+from reasoning.llm.cache import ResponseCache
+from reasoning.llm.client import LLM
+from reasoning.llm.usage import Usage
 from reasoning.prompts import STAGES, prompt
 from reasoning.results import (
     AlignedPair,
     AlignmentResult,
     ChainResult,
     CoReasonResult,
+    FailedItem,
     Item,
     Task,
 )
 from reasoning.retrieval import retrieve
-from reasoning.run_graph import chain_items, run_items, scaffold_items
+from reasoning.run_graph import chain_items, question_node, run_items, scaffold_items
 from reasoning.scaffold import fuse
 from reasoning.stages import abstract, elicit, final_answer, synthesize
 
-__all__ = ["CoReasoner", "FailedItem", "export_line"]
+__all__ = ["CoReasoner"]
 
 ENGLISH = "en"
-
-
-class FailedItem(Item):
-    """An item that could not be answered, and why (the batch goes on)."""
-
-    error: str
+T = TypeVar("T")
 
 
 class CoReasoner:
     """Runs questions through the pipeline. Opens the store and the LLM from `settings`
     unless given; `close()` (or `with`) releases what it opened."""
 
-    def __init__(self, settings: Settings, *, store: GraphStore | None = None, llm: LLM | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: GraphStore | None = None,
+        llm: LLM | None = None,
+        report: Report | None = None,
+    ) -> None:
+        """Raises `LLMError` when no endpoint is configured, before anything is opened;
+        whatever it opened is released when a later step fails. `report` hears what a
+        long lexicon index build is doing."""
         self.settings = settings
-        self._own_store = store is None
-        self.store = store or open_store(settings)
-        self.normalizer = load_normalizer(self.store, settings.index_dir, threshold=settings.link_threshold)
         cache = ResponseCache(settings.home / "llm-cache.sqlite") if settings.llm_cache else None
         self.llm = llm or LLM(settings, cache=cache)
         # The sync API runs everything on this one loop: the HTTP client's connections
@@ -67,11 +71,23 @@ class CoReasoner:
         # reads and extends the in-memory lexicon, takes turns.
         self._graph_thread = ThreadPoolExecutor(max_workers=4, thread_name_prefix="medcore-graph")
         self._lexicon_lock = threading.Lock()
+        self._own_store = store is None
+        try:
+            self.store = store or open_store(settings)
+        except BaseException:
+            self._close_llm()
+            raise
+        try:
+            self.normalizer = load_normalizer(self.store, settings, report=report)
+        except BaseException:
+            self.close()
+            raise
         self.prompt_versions = {name: prompt(name).version for name in STAGES}
         self.weights = AlignWeights(
-            threshold=settings.align_threshold, structure=settings.align_structure,
+            threshold=settings.align_threshold,
+            structure=settings.align_structure,
             gloss_floor=settings.align_gloss_floor,
-        )  # fmt: skip
+        )
 
     def __enter__(self) -> CoReasoner:
         return self
@@ -81,23 +97,58 @@ class CoReasoner:
 
     def close(self) -> None:
         try:
-            self._loop.run_until_complete(self.llm.close())
-            self._loop.close()
-            self._graph_thread.shutdown()
+            self._close_llm()
         finally:
             if self._own_store:
                 self.store.close()
 
+    def _close_llm(self) -> None:
+        self._loop.run_until_complete(self.llm.close())
+        self._loop.close()
+        self._graph_thread.shutdown()
+
+    def _run(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run `work` on the loop. On Ctrl-C the work in flight is cancelled and unwinds
+        (files closed, nothing left running on the loop) before the interrupt goes on."""
+        task = self._loop.create_task(work)
+        try:
+            return self._loop.run_until_complete(task)
+        except BaseException:
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                self._loop.run_until_complete(task)
+            raise
+
     # -- API -----------------------------------------------------------------------------
 
-    def run(self, question: str, lang: str, *, options: dict[str, str] | None = None, task: Task = "qa",
-            english: str | None = None, region: str | None = None) -> CoReasonResult:  # fmt: skip
+    def run(
+        self,
+        question: str,
+        lang: str,
+        *,
+        options: dict[str, str] | None = None,
+        task: Task = "qa",
+        english: str | None = None,
+        region: str | None = None,
+    ) -> CoReasonResult:
         """Answer one question (see `arun`)."""
         item = Item(question=question, lang=lang, options=options, task=task, english=english, region=region)
-        return self._loop.run_until_complete(self.arun_item(item))
+        return self.run_item(item)
 
-    async def arun(self, question: str, lang: str, *, options: dict[str, str] | None = None, task: Task = "qa",
-                   english: str | None = None, region: str | None = None) -> CoReasonResult:  # fmt: skip
+    def run_item(self, item: Item) -> CoReasonResult:
+        """Answer one item (see `arun`)."""
+        return self._run(self.arun_item(item))
+
+    async def arun(
+        self,
+        question: str,
+        lang: str,
+        *,
+        options: dict[str, str] | None = None,
+        task: Task = "qa",
+        english: str | None = None,
+        region: str | None = None,
+    ) -> CoReasonResult:
         """Answer one question in `lang`; every intermediate is in the result."""
         item = Item(question=question, lang=lang, options=options, task=task, english=english, region=region)
         return await self.arun_item(item)
@@ -106,14 +157,13 @@ class CoReasoner:
         self, items: Sequence[Item], *, concurrency: int = 8, out: Path | None = None, progress: bool = True
     ) -> list[CoReasonResult | FailedItem]:
         """Answer many questions, `concurrency` at a time. A failed item is recorded with
-        its reason and the batch goes on; with `out`, each finished item is appended to
-        that JSONL file at once (the paper's export fields), so killing the batch loses
-        nothing finished and a rerun answers from the response cache."""
+        its reason and the batch goes on. With `out`, each finished item is appended to
+        that JSONL file at once (the export fields), so killing the batch loses nothing
+        finished; a rerun on the same `out` skips the items it holds answered (same id and
+        run key), retries the failed ones and returns the outcomes of those it ran."""
         from reasoning.batch import run_batch
 
-        return self._loop.run_until_complete(
-            run_batch(self, items, concurrency=concurrency, out=out, progress=progress)
-        )
+        return self._run(run_batch(self, items, concurrency=concurrency, out=out, progress=progress))
 
     # -- the stages ----------------------------------------------------------------------
 
@@ -132,17 +182,27 @@ class CoReasoner:
         )
         # Graph work runs on worker threads: the event loop keeps other questions' calls
         # moving while this one waits on the store.
-        graph = await self._on_graph_thread(self._ground_link_align_retrieve, item, run_key, local, en_chain,
-                                            lo_chain, en_concepts, lo_concepts)  # fmt: skip
+        graph = await self._on_graph_thread(
+            self._ground_link_align_retrieve, item, run_key, local, en_chain, lo_chain, en_concepts, lo_concepts
+        )
         english, local_chain, alignment, evidence, regions = graph
         scaffold, rejected = fuse(english, local_chain, alignment, evidence)
         answer = await synthesize(self.llm, item, local, ", ".join(regions), scaffold, evidence, usage)
         result = CoReasonResult(
-            run_key=run_key, item=item, model=self.llm.model, english=english, local=local_chain, alignment=alignment,
-            evidence=evidence, scaffold=scaffold, rejected=rejected,
-            answer=final_answer(item.task, answer.answer, item.options), explanation=answer.explanation,
-            usage=usage, prompt_versions=self.prompt_versions,
-        )  # fmt: skip
+            run_key=run_key,
+            item=item,
+            model=self.llm.model,
+            english=english,
+            local=local_chain,
+            alignment=alignment,
+            evidence=evidence,
+            scaffold=scaffold,
+            rejected=rejected,
+            answer=final_answer(item.task, answer.answer, item.options),
+            explanation=answer.explanation,
+            usage=usage,
+            prompt_versions=self.prompt_versions,
+        )
         await self._on_graph_thread(self.store.upsert, scaffold_items(result))
         return result
 
@@ -158,19 +218,38 @@ class CoReasoner:
         self._link(item, run_key, english, local_chain)
         alignment = self._align(english, local_chain)
         regions = [item.region] if item.region else list(local.regions)
-        wanted = [*(english.concepts[p.english].cui for p in alignment.pairs),
-                  *(local_chain.concepts[p.local].cui for p in alignment.pairs),
-                  *(local_chain.concepts[j].cui for j in alignment.local_only)]  # fmt: skip
+        wanted = [
+            *(english.concepts[p.english].cui for p in alignment.pairs),
+            *(local_chain.concepts[p.local].cui for p in alignment.pairs),
+            *(local_chain.concepts[j].cui for j in alignment.local_only),
+        ]
         evidence = retrieve(self.store, wanted, lang=local.code, regions=regions, top_k=self.settings.retrieve_top_k)
         return english, local_chain, alignment, evidence, regions
 
     def run_key(self, item: Item) -> str:
         """hash(question, language, task, options, model, prompt versions, settings that shape answers)."""
         s = self.settings
-        shaping = [s.llm_temperature, s.llm_seed, s.llm_max_tokens, s.link_threshold, s.align_threshold,
-                   s.align_structure, s.align_gloss_floor, s.retrieve_top_k]  # fmt: skip
-        return stable_hash(item.question, item.lang, item.task, item.options, item.english, item.region,
-                           self.llm.model, self.prompt_versions, shaping)  # fmt: skip
+        shaping = [
+            s.llm_temperature,
+            s.llm_seed,
+            s.llm_max_tokens,
+            s.link_threshold,
+            s.align_threshold,
+            s.align_structure,
+            s.align_gloss_floor,
+            s.retrieve_top_k,
+        ]
+        return stable_hash(
+            item.question,
+            item.lang,
+            item.task,
+            item.options,
+            item.english,
+            item.region,
+            self.llm.model,
+            self.prompt_versions,
+            shaping,
+        )
 
     def _grounded(
         self, role: Any, lang: str, steps: list[str], answer: str, concepts: Any, run_key: str
@@ -179,8 +258,14 @@ class CoReasoner:
         return ChainResult(role=role, lang=lang, steps=steps, answer=answer, concepts=grounded)
 
     def _link(self, item: Item, run_key: str, english: ChainResult, local: ChainResult) -> None:
-        run = Run(key=run_key, question=_question_key(item), model=self.llm.model, lang=item.lang,
-                  prompt_versions=self.prompt_versions, settings_hash=run_key)  # fmt: skip
+        run = Run(
+            key=run_key,
+            question=question_node(item).key,
+            model=self.llm.model,
+            lang=item.lang,
+            prompt_versions=self.prompt_versions,
+            settings_hash=run_key,
+        )
         self.store.upsert([*run_items(item, run), *chain_items(run_key, english), *chain_items(run_key, local)])
 
     def _align(self, english: ChainResult, local: ChainResult) -> AlignmentResult:
@@ -189,23 +274,18 @@ class CoReasoner:
         # concept has its namesake on the other side.
         kg = self.store.subgraph(sorted(en_cuis | local_cuis), hops=1) if en_cuis != local_cuis else None
         found = align_chains(_chain(english), _chain(local), kg, self.weights)
-        pairs = [AlignedPair(english=p.english, local=p.local, cui_english=english.concepts[p.english].cui,
-                             cui_local=local.concepts[p.local].cui, score=p.score) for p in found.pairs]  # fmt: skip
+        pairs = [
+            AlignedPair(
+                english=p.english,
+                local=p.local,
+                cui_english=english.concepts[p.english].cui,
+                cui_local=local.concepts[p.local].cui,
+                score=p.score,
+            )
+            for p in found.pairs
+        ]
         return AlignmentResult(pairs=pairs, english_only=found.english_only, local_only=found.local_only)
 
 
 def _chain(chain: ChainResult) -> list[ChainConcept]:
     return [ChainConcept(cui=c.cui, gloss=c.gloss or c.name, surface=c.surface, step=c.step) for c in chain.concepts]
-
-
-def _question_key(item: Item) -> str:
-    from reasoning.run_graph import question_node
-
-    return question_node(item).key
-
-
-def export_line(result: CoReasonResult | FailedItem) -> str:
-    if isinstance(result, FailedItem):
-        return json.dumps({"id": result.id, "question": result.question, "lang": result.lang, "error": result.error},
-                          ensure_ascii=False)  # fmt: skip
-    return json.dumps(result.export(), ensure_ascii=False)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from reasoning.llm import Usage
+from kg.errors import ConfigError
+from kg.graph.model import Task
+from kg.languages import check_language, check_region
+from reasoning.llm.usage import Usage
 from reasoning.schemas import Role
 
 __all__ = [
@@ -20,9 +25,10 @@ __all__ = [
     "ScaffoldStepResult",
     "RejectedConcept",
     "CoReasonResult",
+    "EXPORT_FIELDS",
+    "FailedItem",
+    "export_line",
 ]
-
-Task = Literal["qa", "mcq", "nli"]
 
 
 class _Model(BaseModel):
@@ -39,6 +45,29 @@ class Item(_Model):
     english: str | None = None
     region: str | None = None
     id: str | None = None
+
+    @field_validator("lang")
+    @classmethod
+    def _iso_language(cls, code: str) -> str:
+        return _checked(check_language, code)
+
+    @field_validator("region")
+    @classmethod
+    def _iso_region(cls, code: str | None) -> str | None:
+        return None if code is None else _checked(check_region, code)
+
+    @model_validator(mode="after")
+    def _options_for_mcq(self) -> Item:
+        if self.task == "mcq" and not self.options:
+            raise ValueError('an mcq item needs options, e.g. {"A": "...", "B": "..."}')
+        return self
+
+
+def _checked(check: Callable[[str], str], code: str) -> str:
+    try:
+        return check(code)
+    except ConfigError as exc:  # pydantic reports a ValueError with the field's name
+        raise ValueError(str(exc)) from None
 
 
 class GroundedConcept(_Model):
@@ -141,6 +170,7 @@ class CoReasonResult(_Model):
             "response": self.answer if not self.explanation else f"{self.answer}\n\n{self.explanation}",
             "model": self.model,
             "run_key": self.run_key,
+            "error": self.error,
         }
 
     def name_of(self, cui: str) -> str:
@@ -148,3 +178,40 @@ class CoReasonResult(_Model):
             if concept.cui == cui:
                 return concept.name
         return cui
+
+
+class FailedItem(Item):
+    """An item that could not be answered, and why (the batch goes on)."""
+
+    error: str
+    run_key: str | None = None
+
+    def export(self) -> dict[str, Any]:
+        """The export fields of an unanswered item: its own, the error, and nulls."""
+        own = {"id": self.id, "question": self.question, "lang": self.lang, "options": self.options}
+        return {name: None for name in EXPORT_FIELDS} | own | {"run_key": self.run_key, "error": self.error}
+
+
+# The fields of an export line: the paper's released-output fields, then the provenance.
+EXPORT_FIELDS = (
+    "id",
+    "question",
+    "lang",
+    "options",
+    "answer_idx",
+    "en_reasoning",
+    "local_reasoning",
+    "en_concept_chain",
+    "local_concept_chain",
+    "fused_concept_chain",
+    "rejected_concepts",
+    "response",
+    "model",
+    "run_key",
+    "error",
+)
+
+
+def export_line(result: CoReasonResult | FailedItem) -> str:
+    """One line of an export file (JSONL), the same fields for answered and failed items."""
+    return json.dumps(result.export(), ensure_ascii=False)

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kg.store import GraphStore, PracticeFact
+from kg.graph.store import GraphStore, PracticeFact
 from reasoning.results import Evidence
 
 __all__ = ["retrieve"]
 
 # Facts that change what the answer should say come first when scores tie.
-_KIND_ORDER = ["first_line_treatment", "second_line_treatment", "drug_availability", "screening", "vaccination",
-               "prevention", "referral", "prevalence", "traditional_practice"]  # fmt: skip
+_KIND_ORDER = [
+    "first_line_treatment",
+    "second_line_treatment",
+    "drug_availability",
+    "screening",
+    "vaccination",
+    "prevention",
+    "referral",
+    "prevalence",
+    "traditional_practice",
+]
 
 
 def retrieve(
@@ -41,6 +50,15 @@ def _rank(kind: str) -> int:
 
 
 def _evidence(fact: PracticeFact, score: float) -> Evidence:
-    return Evidence(kind=fact.kind, head=fact.head, tail=fact.tail, region=fact.region, lang=fact.lang,
-                    statement=fact.statement, statement_local=fact.statement_local, source=fact.source,
-                    key=fact.key, score=score)  # fmt: skip
+    return Evidence(
+        kind=fact.kind,
+        head=fact.head,
+        tail=fact.tail,
+        region=fact.region,
+        lang=fact.lang,
+        statement=fact.statement,
+        statement_local=fact.statement_local,
+        source=fact.source,
+        key=fact.key,
+        score=score,
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kg.model import (
+from kg.graph.model import (
     Alignment,
     Chain,
     CitesPractice,
@@ -44,12 +44,21 @@ def chain_items(run_key: str, chain: ChainResult) -> Iterator[Node | Relationshi
     steps = [Step(chain=node.key, index=i, text=text, lang=chain.lang) for i, text in enumerate(chain.steps)]
     yield from steps
     yield from (Link(type="HAS_STEP", start_label="Chain", start=node.key, end_label="Step", end=s.key) for s in steps)
-    yield from (Link(type="NEXT", start_label="Step", start=a.key, end_label="Step", end=b.key)
-                for a, b in zip(steps, steps[1:], strict=False))  # fmt: skip
+    yield from (
+        Link(type="NEXT", start_label="Step", start=a.key, end_label="Step", end=b.key)
+        for a, b in zip(steps, steps[1:], strict=False)
+    )
     for concept in chain.concepts:
         step = steps[min(concept.step, len(steps) - 1)]
-        yield Mention(source_label="Step", start=step.key, cui=concept.cui, surface=concept.surface, lang=chain.lang,
-                      score=min(concept.score, 1.0), method=concept.method)  # fmt: skip
+        yield Mention(
+            source_label="Step",
+            start=step.key,
+            cui=concept.cui,
+            surface=concept.surface,
+            lang=chain.lang,
+            score=min(concept.score, 1.0),
+            method=concept.method,
+        )
 
 
 def scaffold_items(result: CoReasonResult) -> Iterator[Node | Relationship]:
@@ -57,18 +66,23 @@ def scaffold_items(result: CoReasonResult) -> Iterator[Node | Relationship]:
     scaffold = Scaffold(run=result.run_key, lang=result.item.lang, answer=result.answer)
     yield scaffold
     yield Link(type="HAS_SCAFFOLD", start_label="Run", start=result.run_key, end_label="Scaffold", end=scaffold.key)
-    steps = [ScaffoldStep(scaffold=scaffold.key, index=s.index, text=s.text, lang="en", origin=s.origin)
-             for s in result.scaffold]  # fmt: skip
+    steps = [
+        ScaffoldStep(scaffold=scaffold.key, index=s.index, text=s.text, lang="en", origin=s.origin)
+        for s in result.scaffold
+    ]
     yield from steps
     for node, step in zip(steps, result.scaffold, strict=True):
         yield Link(type="HAS_STEP", start_label="Scaffold", start=scaffold.key, end_label="ScaffoldStep", end=node.key)
         for cui in step.cuis:
             yield Mention(source_label="ScaffoldStep", start=node.key, cui=cui, surface=result.name_of(cui), lang="en")
         for fact in step.evidence:
-            yield CitesPractice(step=node.key, head=fact.head, tail=fact.tail, practice_key=fact.key,
-                                statement=fact.statement)  # fmt: skip
-    yield from (Link(type="NEXT", start_label="ScaffoldStep", start=a.key, end_label="ScaffoldStep", end=b.key)
-                for a, b in zip(steps, steps[1:], strict=False))  # fmt: skip
+            yield CitesPractice(
+                step=node.key, head=fact.head, tail=fact.tail, practice_key=fact.key, statement=fact.statement
+            )
+    yield from (
+        Link(type="NEXT", start_label="ScaffoldStep", start=a.key, end_label="ScaffoldStep", end=b.key)
+        for a, b in zip(steps, steps[1:], strict=False)
+    )
     yield from (Rejected(scaffold=scaffold.key, cui=r.cui, reason=r.reason) for r in result.rejected)
 
 
@@ -79,5 +93,7 @@ def _alignments(result: CoReasonResult) -> Iterator[Alignment]:
         yield Alignment(
             english_step=f"{result.run_key}:english:{min(en.step, len(english.steps) - 1)}",
             local_step=f"{result.run_key}:local:{min(lo.step, len(local.steps) - 1)}",
-            english_cui=en.cui, local_cui=lo.cui, score=min(pair.score, 1.0),
-        )  # fmt: skip
+            english_cui=en.cui,
+            local_cui=lo.cui,
+            score=min(pair.score, 1.0),
+        )

@@ -10,7 +10,8 @@ import re
 
 from kg.errors import LLMError
 from reasoning.languages import Language
-from reasoning.llm import LLM, Usage
+from reasoning.llm.client import LLM
+from reasoning.llm.usage import Usage
 from reasoning.prompts import prompt
 from reasoning.results import Evidence, Item, ScaffoldStepResult, Task
 from reasoning.schemas import ConceptChain, FinalAnswer, ReasoningChain
@@ -56,21 +57,32 @@ async def elicit(llm: LLM, item: Item, question_language: Language, language: La
 
 async def abstract(llm: LLM, steps: list[str], language: Language, usage: Usage) -> ConceptChain:
     numbered = "\n".join(f"{i}. {text}" for i, text in enumerate(steps))
-    chain, _ = await llm.structured(prompt("abstract").messages(language=language.name, steps=numbered),
-                                    ConceptChain, usage)  # fmt: skip
+    chain, _ = await llm.structured(
+        prompt("abstract").messages(language=language.name, steps=numbered), ConceptChain, usage
+    )
     return chain
 
 
 async def synthesize(
-    llm: LLM, item: Item, language: Language, region: str, scaffold: list[ScaffoldStepResult],
-    evidence: list[Evidence], usage: Usage,
-) -> FinalAnswer:  # fmt: skip
+    llm: LLM,
+    item: Item,
+    language: Language,
+    region: str,
+    scaffold: list[ScaffoldStepResult],
+    evidence: list[Evidence],
+    usage: Usage,
+) -> FinalAnswer:
     lines = [f"{s.index}. {s.text}" for s in scaffold]
     facts = [f"- [{e.kind}, {e.region}] {e.statement} ({e.source})" for e in evidence] or ["(none found)"]
     messages = prompt("synthesize").messages(
-        language=language.name, region=region or "the question's region", task_instruction=task_instruction(item),
-        question=item.question, options=options_text(item), scaffold="\n".join(lines), evidence="\n".join(facts),
-    )  # fmt: skip
+        language=language.name,
+        region=region or "the question's region",
+        task_instruction=task_instruction(item),
+        question=item.question,
+        options=options_text(item),
+        scaffold="\n".join(lines),
+        evidence="\n".join(facts),
+    )
     answer, _ = await llm.structured(messages, FinalAnswer, usage)
     return answer
 

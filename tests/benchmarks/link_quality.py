@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest import build_seed, read_jsonl
 from kg import load_settings, open_store
-from kg.lexicon_cache import load_normalizer
-from kg.normalizer import Normalizer
+from kg.linking.lexicon_cache import load_normalizer
+from kg.linking.normalizer import Normalizer
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "link_quality.jsonl"
 
@@ -65,10 +65,11 @@ def main() -> None:
     args = parser.parse_args()
     cases = list(read_jsonl(CASES, Case))
     with tempfile.TemporaryDirectory(prefix="mcq-", dir="/tmp") as home:
-        store = open_store(load_settings(home=home))
+        settings = load_settings(home=home, link_threshold=args.threshold)
+        store = open_store(settings)
         try:
             build_seed(store)
-            normalizer = load_normalizer(store, None, threshold=args.threshold)
+            normalizer = load_normalizer(store, settings)
         finally:
             store.close()
     report, misses = evaluate(normalizer, cases)

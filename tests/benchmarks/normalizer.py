@@ -27,17 +27,45 @@ import openpyxl
 
 from ingest import read_jsonl, seed_dir
 from ingest.records import ConceptRecord
-from kg.lexicon import ConceptInfo, Lexicon, TermRow
-from kg.normalizer import Normalizer
+from kg.linking.lexicon import ConceptInfo, Lexicon, TermRow
+from kg.linking.normalizer import Normalizer
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "multimedx"
 # Latin-script words from ~1,600 syllables: about the variety of medical Greek and Latin
 # morphemes, so that character n-grams are neither all distinct nor all shared.
-SYLLABLES = [onset + vowel + coda
-             for onset in ["", "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "ch",
-                           "ph", "th", "tr", "pr", "st", "pl", "cr", "gl"]
-             for vowel in ["a", "e", "i", "o", "u", "y", "ae", "io"]
-             for coda in ["", "n", "s", "l", "r", "t", "m", "x"]]  # fmt: skip
+SYLLABLES = [
+    onset + vowel + coda
+    for onset in [
+        "",
+        "b",
+        "c",
+        "d",
+        "f",
+        "g",
+        "h",
+        "k",
+        "l",
+        "m",
+        "n",
+        "p",
+        "r",
+        "s",
+        "t",
+        "v",
+        "z",
+        "ch",
+        "ph",
+        "th",
+        "tr",
+        "pr",
+        "st",
+        "pl",
+        "cr",
+        "gl",
+    ]
+    for vowel in ["a", "e", "i", "o", "u", "y", "ae", "io"]
+    for coda in ["", "n", "s", "l", "r", "t", "m", "x"]
+]
 YORUBA = ["à", "á", "ẹ", "ọ", "ṣ", "è", "é", "ò", "ó", "ì", "í", "ù", "ú", "gb", "kp", "b", "d", "f", "l", "m", "n"]
 RANGES = {"zh": (0x4E00, 0x9FA5), "ja_kana": (0x30A1, 0x30F6), "ko": (0xAC00, 0xD7A3), "th": (0x0E01, 0x0E2E)}
 
@@ -57,8 +85,14 @@ def _word(rng: random.Random, lang: str) -> str:
 
 def generated(n_terms: int, rng: random.Random) -> tuple[list[ConceptInfo], Iterator[TermRow]]:
     n_concepts = n_terms // 7
-    concepts = [ConceptInfo(cui=f"MC{900000 + i % 100000:06d}" if i < 100000 else f"ML{i:012x}",
-                            name=f"generated {i}", semantic_types=("T047",)) for i in range(n_concepts)]  # fmt: skip
+    concepts = [
+        ConceptInfo(
+            cui=f"MC{900000 + i % 100000:06d}" if i < 100000 else f"ML{i:012x}",
+            name=f"generated {i}",
+            semantic_types=("T047",),
+        )
+        for i in range(n_concepts)
+    ]
     langs = ["en", "zh", "ja", "ko", "sw", "th", "yo"]
 
     def terms() -> Iterator[TermRow]:

@@ -37,10 +37,11 @@ from pathlib import Path
 
 from ingest import build_seed
 from kg import load_settings, open_store
-from kg.model import Concept, ConceptRelation, HasType, Node, Relationship, Term
-from reasoning.llm import LLM, Usage
-from reasoning.pipeline import CoReasoner, FailedItem
-from reasoning.results import Item
+from kg.graph.model import Concept, ConceptRelation, HasType, Node, Relationship, Term
+from reasoning.llm.client import LLM
+from reasoning.llm.usage import Usage
+from reasoning.pipeline import CoReasoner
+from reasoning.results import FailedItem, Item
 
 LABEL = "benchmark fixture: scripted response, not model output"
 
@@ -80,9 +81,10 @@ def fixtures(n: int) -> Iterator[dict[str, object]]:
             "Malaria is treated with artemether-lumefantrine.",
         ]
         sw = [f"Kesi {q}: homa ya mtoto inaashiria malaria.", "Malaria inatibiwa kwa artemether-lumefantrine."]
-        concepts = [{"surface": "malaria", "gloss": "malaria", "role": "diagnosis", "step": 0},
-                    {"surface": "artemether-lumefantrine", "gloss": "artemether-lumefantrine", "role": "treatment",
-                     "step": 1}]  # fmt: skip
+        concepts = [
+            {"surface": "malaria", "gloss": "malaria", "role": "diagnosis", "step": 0},
+            {"surface": "artemether-lumefantrine", "gloss": "artemether-lumefantrine", "role": "treatment", "step": 1},
+        ]
         yield fixture(["in English", f"Benchmark question {q}:"], {"steps": en, "answer": "artemether-lumefantrine"})
         yield fixture(["in Swahili", f"Swali la majaribio {q}:"], {"steps": sw, "answer": "artemether-lumefantrine"})
         yield fixture(["The reasoning is in English", f"0. Case {q}:"], {"concepts": concepts})
@@ -94,11 +96,12 @@ def fixtures(n: int) -> Iterator[dict[str, object]]:
 def responder_process(fixtures: Path, latency_ms: float) -> Iterator[str]:
     """The responder in its own process, as a real endpoint is: its work is not ours."""
     code = (
-        "import sys; from pathlib import Path; from reasoning.responder import serve; "
+        "import sys; from pathlib import Path; from reasoning.llm.responder import serve; "
         "serve(Path(sys.argv[1]), 0, float(sys.argv[2]), 0.0)"
     )
-    process = subprocess.Popen([sys.executable, "-c", code, str(fixtures), str(latency_ms)], stdout=subprocess.PIPE,
-                               text=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, str(fixtures), str(latency_ms)], stdout=subprocess.PIPE, text=True
+    )
     try:
         line = process.stdout.readline() if process.stdout else ""
         found = re.search(r"(http://\S+/v1)", line)
@@ -127,9 +130,13 @@ async def five_in_sequence(llm: LLM, item: Item) -> None:
     """The paper's order: each call waits for the one before."""
     usage = Usage()
     q = item.question.split(":")[0].split()[-1]
-    for text in (f"in English Benchmark question {q}:", f"in Swahili Swali la majaribio {q}:",
-                 f"The reasoning is in English 0. Case {q}:", f"The reasoning is in Swahili 0. Kesi {q}:",
-                 f"reasoning scaffold Swali la majaribio {q}:"):  # fmt: skip
+    for text in (
+        f"in English Benchmark question {q}:",
+        f"in Swahili Swali la majaribio {q}:",
+        f"The reasoning is in English 0. Case {q}:",
+        f"The reasoning is in Swahili 0. Kesi {q}:",
+        f"reasoning scaffold Swali la majaribio {q}:",
+    ):
         await llm.chat([{"role": "user", "content": text}], usage)
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg import load_settings, open_store
-from kg.model import Concept, ConceptRelation, Term
+from kg.graph.model import Concept, ConceptRelation, Term
 
 RELS = ["IS_A", "TREATS", "CAUSES", "HAS_SYMPTOM", "ASSOCIATED_WITH"]
 LANGS = ["en", "zh", "ja", "ko", "sw", "th", "yo"]
@@ -84,8 +84,7 @@ def main() -> None:
             n_terms,
             lambda: store.upsert_relationships(t.denotes() for t in terms(n_terms, n_concepts)),
         )
-        timed("relations", results, n_rels,
-              lambda: store.upsert_relationships(relations(n_rels, n_concepts, rng)))  # fmt: skip
+        timed("relations", results, n_rels, lambda: store.upsert_relationships(relations(n_rels, n_concepts, rng)))
         all_rows = n_concepts + 2 * n_terms + n_rels
         results["all_rows"] = all_rows
         results["all_rows_per_s"] = round(all_rows / (time.perf_counter() - total))

@@ -43,8 +43,26 @@ def write_release(directory: Path, rows: int, rng: random.Random) -> int:
                 preferred = "Y" if a == 0 else "N"
                 ts, stt = ("P", "PF") if a == 0 else ("S", "VO")
                 aui = f"A{c * len(LANGS) + a + 1:08d}"
-                fields = [cui, lat, ts, f"L{c:07d}", stt, f"S{c * 5 + a:07d}", preferred, aui, "", "", "", sab,
-                          "PT" if a == 0 else "SY", f"D{c:06d}", _text(rng, lat), "0", "N", ""]  # fmt: skip
+                fields = [
+                    cui,
+                    lat,
+                    ts,
+                    f"L{c:07d}",
+                    stt,
+                    f"S{c * 5 + a:07d}",
+                    preferred,
+                    aui,
+                    "",
+                    "",
+                    "",
+                    sab,
+                    "PT" if a == 0 else "SY",
+                    f"D{c:06d}",
+                    _text(rng, lat),
+                    "0",
+                    "N",
+                    "",
+                ]
                 conso.write("|".join(fields) + "|\n")
     with (directory / "MRSTY.RRF").open("w", encoding="utf-8") as sty:
         for c in range(concepts):
@@ -52,8 +70,24 @@ def write_release(directory: Path, rows: int, rng: random.Random) -> int:
     with (directory / "MRREL.RRF").open("w", encoding="utf-8") as rel:
         for c in range(1, concepts):
             parent = rng.randrange(c)
-            fields = [f"C{c + 1:07d}", "", "CUI", "PAR", f"C{parent + 1:07d}", "", "CUI", "isa", f"R{c:08d}", "",
-                      "MSH", "MSH", "", "", "N", ""]  # fmt: skip
+            fields = [
+                f"C{c + 1:07d}",
+                "",
+                "CUI",
+                "PAR",
+                f"C{parent + 1:07d}",
+                "",
+                "CUI",
+                "isa",
+                f"R{c:08d}",
+                "",
+                "MSH",
+                "MSH",
+                "",
+                "",
+                "N",
+                "",
+            ]
             rel.write("|".join(fields) + "|\n")
     return concepts * len(LANGS)
 

@@ -12,7 +12,7 @@ import pytest
 
 from ingest.corpus import chunk_text, load_corpus
 from kg import GraphStore, IngestError
-from kg.model import Concept, stable_hash
+from kg.graph.model import Concept, stable_hash
 
 DATA = Path(__file__).parent / "data" / "corpus.jsonl"
 SURFACES = {

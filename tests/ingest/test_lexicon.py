@@ -9,7 +9,7 @@ import pytest
 
 from ingest.lexicon import load_lexicon
 from kg import GraphStore, IngestError
-from kg.model import Concept
+from kg.graph.model import Concept
 
 DATA = Path(__file__).parent / "data"
 MALARIA, DIABETES = "C0024530", "C0011849"
@@ -91,8 +91,10 @@ def test_unknown_cui_names_file_and_line_after_writing_the_rows_before(concepts:
 
 def test_unknown_cui_in_jsonl(concepts: GraphStore, tmp_path: Path) -> None:
     path = tmp_path / "lexicon.jsonl"
-    path.write_text('{"cui": "C0024530", "lang": "sw", "text": "malaria"}\n\n{"cui": "C9999999", "lang": "sw", '
-                    '"text": "homa"}\n', encoding="utf-8")  # fmt: skip
+    path.write_text(
+        '{"cui": "C0024530", "lang": "sw", "text": "malaria"}\n\n{"cui": "C9999999", "lang": "sw", "text": "homa"}\n',
+        encoding="utf-8",
+    )
     with pytest.raises(IngestError, match=r"lexicon\.jsonl:3: cui: concept C9999999"):
         load_lexicon(concepts, path)
     assert set(_terms(concepts)) == {"sw:malaria:C0024530"}

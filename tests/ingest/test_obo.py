@@ -9,7 +9,7 @@ import pytest
 
 from ingest.obo import load_obo, obo_concept_id
 from kg import GraphStore, IngestError
-from kg.model import Concept
+from kg.graph.model import Concept
 
 DATA = Path(__file__).parent / "data" / "hp.obo"
 ROOT, ABNORMALITY, TEMPERATURE = (obo_concept_id(i) for i in ("HP:0000001", "HP:0000118", "HP:0004370"))

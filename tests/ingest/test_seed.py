@@ -12,8 +12,8 @@ import pytest
 from ingest import build_seed, read_jsonl, seed_dir, seed_files
 from ingest.records import ConceptRecord
 from kg import GraphStore, IngestError
-from kg.model import ConceptRelation, LocalPractice
-from kg.semantic_types import semantic_types
+from kg.graph.model import ConceptRelation, LocalPractice
+from kg.graph.semantic_types import semantic_types
 
 LANGS = ("en", "zh", "ja", "ko", "sw", "th", "yo")
 LOCAL_LANG = {"KE": "sw", "TZ": "sw", "NG": "yo", "TH": "th", "CN": "zh", "JP": "ja", "KR": "ko"}

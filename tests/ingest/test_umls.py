@@ -15,7 +15,7 @@ import pytest
 from ingest import build_seed
 from ingest.umls import MRREL_MAP, load_umls
 from kg import GraphStore, IngestError
-from kg.schema import CONCEPT_RELATIONS
+from kg.graph.schema import CONCEPT_RELATIONS
 
 DATA = Path(__file__).parent / "data" / "umls"
 LANGS = ["ENG", "JPN", "CHI"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from kg.alignment import AlignWeights, ChainConcept, align_chains
+from reasoning.alignment import AlignWeights, ChainConcept, align_chains
 
 FEVER, MALARIA, AL, COUGH, TB, XRAY = "C0015967", "C0024530", "MC000001", "C0010200", "C0041296", "C0039985"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.dialect import schema_statements
-from kg.schema import NODE_KEYS, RELATIONSHIPS
-from kg.statements import Statement, catalog
+from kg.graph.dialect import schema_statements
+from kg.graph.schema import NODE_KEYS, RELATIONSHIPS
+from kg.graph.statements import Statement, catalog
 from queries import named_queries
 
 LINTER = Path(__file__).parents[1] / "cypher_lint"
@@ -35,9 +35,13 @@ def _lint(statements: list[Statement]) -> list[dict]:  # type: ignore[type-arg]
         "relationshipTypes": sorted(RELATIONSHIPS),
     }
     done = subprocess.run(
-        ["node", str(LINTER / "lint.mjs")], input=json.dumps(payload), capture_output=True,
-        text=True, check=True, timeout=300,
-    )  # fmt: skip
+        ["node", str(LINTER / "lint.mjs")],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 

@@ -32,9 +32,14 @@ def test_values_round_trip(embedded: GraphStore, value: Any) -> None:
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("a\x00b", "NUL"), (float("inf"), "non-finite"), (float("nan"), "non-finite"), ({"a`b": 1}, "backtick"),
-     (object(), "cannot send")],
-)  # fmt: skip
+    [
+        ("a\x00b", "NUL"),
+        (float("inf"), "non-finite"),
+        (float("nan"), "non-finite"),
+        ({"a`b": 1}, "backtick"),
+        (object(), "cannot send"),
+    ],
+)
 def test_unsendable_values_are_refused_with_a_reason(embedded: GraphStore, value: Any, message: str) -> None:
     with pytest.raises(GraphStoreError, match=message):
         embedded.query("RETURN $value AS value", {"value": value})

@@ -15,16 +15,16 @@ from pathlib import Path
 import pytest
 
 from kg import load_settings, open_store
-from kg.model import Concept
-from kg.stores import falkordb_runner
-from kg.stores.embedded import EmbeddedServer, connect
-from kg.stores.files import pid_alive
+from kg.graph.model import Concept
+from kg.graph.stores import falkordb_runner
+from kg.graph.stores.embedded import EmbeddedServer, connect
+from kg.graph.stores.files import pid_alive
 
 WRITER = textwrap.dedent(
     """
     import sys
     from kg import load_settings, open_store
-    from kg.model import Concept, ConceptRelation
+    from kg.graph.model import Concept, ConceptRelation
     home, name, start, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     store = open_store(load_settings(home=home, graph_batch_size=100))
     ids = [f"MC{i:06d}" for i in range(start, start + count)]

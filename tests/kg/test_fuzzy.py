@@ -7,7 +7,7 @@ import string
 
 from rapidfuzz import fuzz, process
 
-from kg.fuzzy import FuzzyIndex, form
+from kg.linking.fuzzy import FuzzyIndex, form
 
 
 def _typo(word: str, rng: random.Random) -> str:

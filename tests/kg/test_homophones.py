@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.homophones import HomophoneIndex, sound
+from kg.linking.homophones import HomophoneIndex, sound
 
 
 def test_sound_is_toneless_pinyin_of_the_han_characters() -> None:

@@ -18,10 +18,11 @@ def test_the_labelled_set_keeps_its_accuracy() -> None:
     cases = [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(cases) >= 300 and {c["lang"] for c in cases} == {"en", "zh", "ja", "ko", "sw", "th", "yo"}
     with tempfile.TemporaryDirectory(prefix="mc-", dir="/tmp") as home:
-        store = open_store(load_settings(home=home))
+        settings = load_settings(home=home)
+        store = open_store(settings)
         try:
             build_seed(store)
-            normalizer = load_normalizer(store, None)
+            normalizer = load_normalizer(store, settings)
         finally:
             store.close()
     hits: dict[str, list[bool]] = defaultdict(list)

@@ -3,11 +3,25 @@ and Thai, short capital abbreviations only in capitals."""
 
 from __future__ import annotations
 
-from kg.mentions import DictionaryMatcher
-from kg.text import fold
+from kg.linking.mentions import DictionaryMatcher
+from kg.linking.text import fold
 
-KEYS = [fold(k) for k in ["diabetes", "diabetes mellitus", "type 2 diabetes mellitus", "tb", "al", "糖尿病", "结核",
-                          "肺结核", "มาลาเรีย", "ไข้", "ibà"]]  # fmt: skip
+KEYS = [
+    fold(k)
+    for k in [
+        "diabetes",
+        "diabetes mellitus",
+        "type 2 diabetes mellitus",
+        "tb",
+        "al",
+        "糖尿病",
+        "结核",
+        "肺结核",
+        "มาลาเรีย",
+        "ไข้",
+        "ibà",
+    ]
+]
 
 
 def _found(text: str, case_sensitive: set[int] | None = None) -> list[str]:

@@ -10,9 +10,9 @@ import pytest
 
 from ingest import build_seed
 from kg import GraphStore, LinkingError, load_settings, open_store
-from kg.lexicon_cache import add_learned_term, load_normalizer
-from kg.model import Term
-from kg.normalizer import Normalizer
+from kg.graph.model import Term
+from kg.linking.lexicon_cache import add_learned_term, load_normalizer
+from kg.linking.normalizer import Normalizer
 
 MALARIA, FEVER, DIABETES, TB, AL = "C0024530", "C0015967", "C0011849", "C0041296", "MC000001"
 
@@ -33,7 +33,7 @@ def seeded() -> Iterator[tuple[GraphStore, Path]]:
 @pytest.fixture(scope="module")
 def normalizer(seeded: tuple[GraphStore, Path]) -> Normalizer:
     store, home = seeded
-    return load_normalizer(store, home / "index")
+    return load_normalizer(store, load_settings(home=home))
 
 
 @pytest.mark.parametrize(
@@ -73,8 +73,11 @@ def test_each_lookup_method(normalizer: Normalizer) -> None:
 def test_abbreviation_defined_in_english_text_is_linked(normalizer: Normalizer) -> None:
     text = "She took artemether-lumefantrine (ARTL) for three days; ARTL was well tolerated."
     linked = [(m.surface, m.best.cui, m.best.method) for m in normalizer.link(text, "en")]
-    assert linked == [("artemether-lumefantrine", AL, "exact"), ("ARTL", AL, "abbreviation"),
-                      ("ARTL", AL, "abbreviation")]  # fmt: skip
+    assert linked == [
+        ("artemether-lumefantrine", AL, "exact"),
+        ("ARTL", AL, "abbreviation"),
+        ("ARTL", AL, "abbreviation"),
+    ]
 
 
 def test_yoruba_without_tone_marks_and_ranking_by_language(normalizer: Normalizer) -> None:
@@ -92,10 +95,11 @@ def test_learned_term_is_linked_never_overwrites_curated_and_refreshes_the_cache
     seeded: tuple[GraphStore, Path],
 ) -> None:
     store, home = seeded
-    normalizer = load_normalizer(store, home / "index")
+    normalizer = load_normalizer(store, load_settings(home=home))
     assert normalizer.lookup("homa kali ya mbu", "sw") == []
-    learned = Term(text="homa kali ya mbu", lang="sw", cui=MALARIA, source="run r1", status="learned",
-                   confidence=0.7, run="r1")  # fmt: skip
+    learned = Term(
+        text="homa kali ya mbu", lang="sw", cui=MALARIA, source="run r1", status="learned", confidence=0.7, run="r1"
+    )
     assert add_learned_term(store, normalizer, learned)
     found = normalizer.lookup("homa kali ya mbu", "sw")[0]
     assert (found.cui, found.method) == (MALARIA, "exact")
@@ -108,7 +112,7 @@ def test_learned_term_is_linked_never_overwrites_curated_and_refreshes_the_cache
     assert not add_learned_term(store, normalizer, overwrite)
     assert store.node_properties("Term", [curated_key])[curated_key] == before
 
-    reloaded = load_normalizer(store, home / "index")  # the vocabulary changed: a new cache
+    reloaded = load_normalizer(store, load_settings(home=home))  # the vocabulary changed: a new cache
     assert reloaded.lookup("homa kali ya mbu", "sw")[0].cui == MALARIA
     assert len(list((home / "index").glob("lexicon-*.pickle"))) == 1
 
@@ -118,7 +122,7 @@ def test_learned_term_is_linked_never_overwrites_curated_and_refreshes_the_cache
 
 def test_an_empty_graph_says_what_to_do(embedded: GraphStore, home: Path) -> None:
     with pytest.raises(LinkingError, match="medcore kg build"):
-        load_normalizer(embedded, home / "index")
+        load_normalizer(embedded, load_settings(home=home))
 
 
 def test_chinese_homophones_typed_by_pinyin_input_are_linked(normalizer: Normalizer) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from kg import GraphStore, SchemaError
-from kg import statements as st
-from kg.dialect import schema_statements
+from kg.graph import statements as st
+from kg.graph.dialect import schema_statements
 
 SAMPLE: dict[str, Any] = {
     "rows": [

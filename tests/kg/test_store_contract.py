@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg import GraphStore, MissingEndpointError, SchemaError
-from kg.model import Concept, ConceptRelation, LocalPractice, Term
+from kg.graph.model import Concept, ConceptRelation, LocalPractice, Term
 
 SCRIPTS = {
     "en": "sickle cell disease",
@@ -129,9 +129,15 @@ def test_unknown_relationship_type_refused_before_any_write(store: GraphStore) -
 
 def _practice(head: str, tail: str, region: str, lang: str, kind: str) -> LocalPractice:
     return LocalPractice(
-        head=head, tail=tail, kind=kind, region=region, lang=lang,
-        statement=f"{kind} in {region}", statement_local=f"{kind} ({lang})", source="test guideline 2024",
-    )  # fmt: skip
+        head=head,
+        tail=tail,
+        kind=kind,
+        region=region,
+        lang=lang,
+        statement=f"{kind} in {region}",
+        statement_local=f"{kind} ({lang})",
+        source="test guideline 2024",
+    )
 
 
 def test_local_practice_traversal_filters(store: GraphStore) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.text import fold, fold_spans
+from kg.linking.text import fold, fold_spans
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reasoning.llm_output import OutputError, parse_json, split_reasoning
+from reasoning.llm.output import OutputError, parse_json, split_reasoning
 from reasoning.schemas import ConceptChain, ReasoningChain
 
 

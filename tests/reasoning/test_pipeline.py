@@ -14,23 +14,33 @@ from pathlib import Path
 import pytest
 
 from ingest import build_seed
-from kg import load_settings, open_store
+from kg import LinkingError, LLMError, load_settings, open_store
+from kg.graph.stores.embedded import EmbeddedServer
 from kg.settings import Settings
-from reasoning.llm import LLM, Usage
-from reasoning.llm_cache import ResponseCache
-from reasoning.pipeline import CoReasoner, FailedItem
-from reasoning.responder import Responder
-from reasoning.results import CoReasonResult, Item
+from reasoning.llm.cache import ResponseCache
+from reasoning.llm.client import LLM
+from reasoning.llm.responder import Responder
+from reasoning.llm.usage import Usage
+from reasoning.pipeline import CoReasoner
+from reasoning.results import CoReasonResult, FailedItem, Item
 from reasoning.schemas import ReasoningChain
 
 FIXTURES = Path(__file__).parent / "data" / "pipeline_fixtures.jsonl"
 DEMO = Path(__file__).resolve().parents[2] / "reasoning" / "data" / "demo_questions.jsonl"
 SW_QA = Item(**json.loads(DEMO.read_text(encoding="utf-8").splitlines()[0]))
-SW_MCQ = Item(question="Ni dawa gani ya kwanza kwa malaria isiyo kali nchini Kenya?", lang="sw", task="mcq",
-              options={"A": "Artemether-lumefantrine", "B": "Metformin"}, region="KE",
-              english="Which is the first-line drug for uncomplicated malaria in Kenya?")  # fmt: skip
-EN_NLI = Item(question="Premise: A blood smear shows Plasmodium falciparum. Hypothesis: The patient has malaria.",
-              lang="en", task="nli")  # fmt: skip
+SW_MCQ = Item(
+    question="Ni dawa gani ya kwanza kwa malaria isiyo kali nchini Kenya?",
+    lang="sw",
+    task="mcq",
+    options={"A": "Artemether-lumefantrine", "B": "Metformin"},
+    region="KE",
+    english="Which is the first-line drug for uncomplicated malaria in Kenya?",
+)
+EN_NLI = Item(
+    question="Premise: A blood smear shows Plasmodium falciparum. Hypothesis: The patient has malaria.",
+    lang="en",
+    task="nli",
+)
 
 
 @pytest.fixture
@@ -41,8 +51,9 @@ def responder() -> Iterator[Responder]:
 
 @pytest.fixture
 def settings(home: Path, responder: Responder) -> Settings:
-    settings = load_settings(home=home, llm_base_url=responder.base_url, model="scripted", llm_backoff_s=0.01,
-                             llm_timeout_s=0.5)  # fmt: skip
+    settings = load_settings(
+        home=home, llm_base_url=responder.base_url, model="scripted", llm_backoff_s=0.01, llm_timeout_s=0.5
+    )
     with open_store(settings) as store:
         build_seed(store)
     return settings
@@ -50,8 +61,9 @@ def settings(home: Path, responder: Responder) -> Settings:
 
 def _run(settings: Settings, item: Item) -> CoReasonResult:
     with CoReasoner(settings) as reasoner:
-        return reasoner.run(item.question, item.lang, options=item.options, task=item.task, english=item.english,
-                            region=item.region)  # fmt: skip
+        return reasoner.run(
+            item.question, item.lang, options=item.options, task=item.task, english=item.english, region=item.region
+        )
 
 
 def test_free_text_question_runs_all_stages_and_writes_the_run(settings: Settings) -> None:
@@ -68,8 +80,10 @@ def test_free_text_question_runs_all_stages_and_writes_the_run(settings: Setting
     exported = result.export()
     assert exported["en_concept_chain"] and exported["local_concept_chain"] and exported["fused_concept_chain"]
     with open_store(settings) as store:
-        rows = store.query("MATCH (q:Question)-[h:HAS_RUN]->(r:Run)-[s:HAS_SCAFFOLD]->(f:Scaffold) "
-                           "RETURN r.key AS run, count(f) AS scaffolds")  # fmt: skip
+        rows = store.query(
+            "MATCH (q:Question)-[h:HAS_RUN]->(r:Run)-[s:HAS_SCAFFOLD]->(f:Scaffold) "
+            "RETURN r.key AS run, count(f) AS scaffolds"
+        )
         assert rows == [{"run": result.run_key, "scaffolds": 1}]
         cited = store.query("MATCH (s:ScaffoldStep)-[c:CITES_PRACTICE]->(t:Concept) RETURN count(c) AS n")
         assert cited[0]["n"] >= 1
@@ -103,9 +117,18 @@ def test_a_batch_records_failures_goes_on_and_resumes_from_the_cache(
     assert "no fixture matches this request" in results[1].error
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert {line.get("id") for line in lines} == {"demo-sw", "missing"} and len(lines) == 2
-    assert {"question", "options", "answer_idx", "en_reasoning", "local_reasoning", "en_concept_chain",
-            "local_concept_chain", "fused_concept_chain", "rejected_concepts", "response"} <= set(lines[0]) | set(
-        lines[1])  # fmt: skip
+    assert {
+        "question",
+        "options",
+        "answer_idx",
+        "en_reasoning",
+        "local_reasoning",
+        "en_concept_chain",
+        "local_concept_chain",
+        "fused_concept_chain",
+        "rejected_concepts",
+        "response",
+    } <= set(lines[0]) | set(lines[1])
     with CoReasoner(settings) as reasoner:  # the rerun: the finished item costs nothing
         again = reasoner.run_many([SW_QA], concurrency=1, progress=False)
     assert isinstance(again[0], CoReasonResult) and again[0].usage.cached_calls == again[0].usage.calls
@@ -186,3 +209,18 @@ def test_a_killed_batch_loses_no_finished_item_and_resumes_from_the_cache(home: 
         resumed = [r for r in results if isinstance(r, CoReasonResult) and r.item.question in done]
         assert resumed and all(r.usage.cached_calls == r.usage.calls for r in resumed)
         assert server.requests - before <= 5 * (len(items) - len(finished))  # only the unfinished ones cost calls
+
+
+def test_a_failed_start_releases_the_store_it_opened(home: Path, responder: Responder) -> None:
+    settings = load_settings(home=home, llm_base_url=responder.base_url, model="scripted")
+    with pytest.raises(LinkingError, match="medcore kg build"):  # an empty graph has nothing to link against
+        CoReasoner(settings)
+    assert not EmbeddedServer(settings.graph_dir).status().running  # its last user detached: it stopped
+
+
+def test_no_endpoint_is_said_before_the_store_is_opened(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "MEDCORE_LLM_BASE_URL", "MEDCORE_LLM_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(LLMError, match="OPENAI_BASE_URL"):
+        CoReasoner(load_settings(home=home))
+    assert not (home / "graph").exists()

@@ -19,7 +19,8 @@ import openai
 import pytest
 
 from kg.errors import IngestError
-from reasoning.responder import FAULT_KINDS, Fixture, Responder, bundled_fixtures, serve
+from reasoning.llm.fixtures import FAULT_KINDS, Fixture, bundled_fixtures
+from reasoning.llm.responder import Responder, serve
 
 FIXTURES = Path(__file__).parent / "data" / "responder_fixtures.jsonl"
 ROOT = Path(__file__).parents[2]
@@ -190,8 +191,17 @@ def test_scripted_faults_come_in_order_then_the_answer() -> None:
                 _ask(client, "malaria?")
         assert _ask(client, "malaria?").choices[0].message.content == ""
         assert _ask(client, "malaria?").choices[0].message.content == "answered"
-        assert server.stats == {"answered": 1, "unscripted": 0, "bad_request": 0, "refused_format": 0, "429": 1,
-                                "500": 1, "timeout": 0, "malformed": 1, "empty": 1}  # fmt: skip
+        assert server.stats == {
+            "answered": 1,
+            "unscripted": 0,
+            "bad_request": 0,
+            "refused_format": 0,
+            "429": 1,
+            "500": 1,
+            "timeout": 0,
+            "malformed": 1,
+            "empty": 1,
+        }
 
 
 def _outcomes(fail_rate: float, seed: int, n: int = 15) -> dict[str, int]:
@@ -218,8 +228,12 @@ def test_latency_overlaps_across_concurrent_requests() -> None:
     async def ten(base_url: str) -> float:
         async with openai.AsyncOpenAI(base_url=base_url, api_key="t", max_retries=0) as client:
             start = time.perf_counter()
-            await asyncio.gather(*(client.chat.completions.create(
-                model="m", messages=[{"role": "user", "content": f"malaria {i}"}]) for i in range(10)))  # fmt: skip
+            await asyncio.gather(
+                *(
+                    client.chat.completions.create(model="m", messages=[{"role": "user", "content": f"malaria {i}"}])
+                    for i in range(10)
+                )
+            )
             return time.perf_counter() - start
 
     with Responder([_fixture("malaria")], latency_ms=200) as server:
@@ -298,7 +312,9 @@ def test_bundled_fixtures_is_the_packaged_demo_file() -> None:
 
 
 def test_serve_runs_in_the_foreground_until_interrupted() -> None:
-    code = f"from pathlib import Path; from reasoning.responder import serve; serve(Path({str(FIXTURES)!r}), 0, 0, 0)"
+    code = (
+        f"from pathlib import Path; from reasoning.llm.responder import serve; serve(Path({str(FIXTURES)!r}), 0, 0, 0)"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env)
     try:

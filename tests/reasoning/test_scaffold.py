@@ -22,8 +22,9 @@ def seeded(embedded: GraphStore) -> Iterator[GraphStore]:
 
 
 def _concept(cui: str, name: str, step: int, method: str = "exact") -> GroundedConcept:
-    return GroundedConcept(surface=name, gloss=name, role="other", step=step, cui=cui, name=name, score=1.0,
-                           method=method)  # fmt: skip
+    return GroundedConcept(
+        surface=name, gloss=name, role="other", step=step, cui=cui, name=name, score=1.0, method=method
+    )
 
 
 def test_retrieval_filters_by_region_and_language_and_ranks(seeded: GraphStore) -> None:
@@ -44,15 +45,21 @@ def test_fusion_keeps_english_order_inserts_local_only_and_rejects_the_unsupport
         concepts=[_concept(FEVER, "fever", 0), _concept(MALARIA, "malaria", 0), _concept(AL, "AL", 1)],
     )
     herbal = _concept("ML0123456789ab", "mitishamba", 3, "learned")
-    local = ChainResult(role="local", lang="sw", steps=["Homa na malaria.", "Tumia chandarua.", "Dawa ya AL.",
-                        "Dawa ya mitishamba."], answer="AL",
-                        concepts=[_concept(MALARIA, "malaria", 0), _concept(NET, "chandarua", 1),
-                                  _concept(AL, "AL", 2), herbal])  # fmt: skip
+    local = ChainResult(
+        role="local",
+        lang="sw",
+        steps=["Homa na malaria.", "Tumia chandarua.", "Dawa ya AL.", "Dawa ya mitishamba."],
+        answer="AL",
+        concepts=[_concept(MALARIA, "malaria", 0), _concept(NET, "chandarua", 1), _concept(AL, "AL", 2), herbal],
+    )
     alignment = AlignmentResult(
-        pairs=[AlignedPair(english=1, local=0, cui_english=MALARIA, cui_local=MALARIA, score=1.0),
-               AlignedPair(english=2, local=2, cui_english=AL, cui_local=AL, score=1.0)],
-        english_only=[0], local_only=[1, 3],
-    )  # fmt: skip
+        pairs=[
+            AlignedPair(english=1, local=0, cui_english=MALARIA, cui_local=MALARIA, score=1.0),
+            AlignedPair(english=2, local=2, cui_english=AL, cui_local=AL, score=1.0),
+        ],
+        english_only=[0],
+        local_only=[1, 3],
+    )
     evidence = retrieve(seeded, [MALARIA, AL, NET], lang="sw", regions=["KE"], top_k=10)
     steps, rejected = fuse(english, local, alignment, evidence)
     assert [s.origin for s in steps] == ["fused", "local", "fused"]

@@ -1,0 +1,225 @@
+"""Every Cypher statement the graph store sends, by name.
+
+Statements are written once for both engines (FalkorDB and Neo4j 5). Values are always
+`$parameters`; labels and relationship types come only from the closed schema. `catalog()`
+enumerates them all so that CI can lint each with Neo4j's own linter and the tests can
+check each runs on the embedded FalkorDB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kg.graph.schema import MERGED_LISTS, NODE_KEYS, RELATIONSHIPS, check_label, check_relationship
+
+__all__ = [
+    "Statement",
+    "catalog",
+    "upsert_nodes",
+    "upsert_relationships",
+    "missing_nodes",
+    "fetch_nodes",
+    "expand",
+    "LOCAL_PRACTICE",
+    "COUNT_NODES",
+    "COUNT_RELATIONSHIPS",
+    "TERMS_PER_LANGUAGE",
+    "DELETE_BATCH",
+    "TERMS_PAGE",
+    "CONCEPTS_PAGE",
+    "VOCABULARY_FINGERPRINT",
+    "ADD_LEARNED_TERMS",
+    "PRUNE_DOCUMENTS",
+]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A named Cypher statement and the parameters it takes."""
+
+    name: str
+    text: str
+    params: tuple[str, ...] = ()
+
+
+def upsert_nodes(label: str) -> Statement:
+    """MERGE nodes of one label on their key; rows are {key, props} plus, for each of the
+    label's MERGED_LISTS, that list, added to what the node holds without repeats."""
+    key = NODE_KEYS[check_label(label)]
+    merged = "".join(
+        f", n.{field} = coalesce(n.{field}, []) + [x IN row.{field} WHERE NOT x IN coalesce(n.{field}, [])]"
+        for field in MERGED_LISTS.get(label, ())
+    )
+    return Statement(
+        f"upsert_nodes.{label}",
+        f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props{merged}",
+        ("rows",),
+    )
+
+
+def upsert_relationships(rel_type: str, start: str, end: str) -> Statement:
+    """MERGE relationships between existing nodes; rows are {start, end, key?, props}.
+
+    Returns how many rows found both ends, so that missing ends can be reported.
+    """
+    spec = check_relationship(rel_type, start, end)
+    rel_key = f" {{{spec.key}: row.key}}" if spec.key else ""
+    return Statement(
+        f"upsert_relationships.{rel_type}.{start}.{end}",
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{start} {{{NODE_KEYS[start]}: row.start}}) "
+        f"MATCH (b:{end} {{{NODE_KEYS[end]}: row.end}}) "
+        f"MERGE (a)-[r:{rel_type}{rel_key}]->(b) SET r += row.props "
+        f"RETURN count(r) AS written",
+        ("rows",),
+    )
+
+
+def missing_nodes(label: str) -> Statement:
+    """Which of $keys have no node of this label."""
+    key = NODE_KEYS[check_label(label)]
+    return Statement(
+        f"missing_nodes.{label}",
+        f"UNWIND $keys AS k OPTIONAL MATCH (n:{label} {{{key}: k}}) WITH k, n WHERE n IS NULL RETURN k AS key",
+        ("keys",),
+    )
+
+
+def fetch_nodes(label: str) -> Statement:
+    """The properties of the nodes of this label whose keys are in $keys."""
+    key = NODE_KEYS[check_label(label)]
+    return Statement(
+        f"fetch_nodes.{label}",
+        f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key, properties(n) AS props",
+        ("keys",),
+    )
+
+
+def _key_of(var: str) -> str:
+    """The key of node `var` whatever its label (labels are schema constants, not values)."""
+    cases = " ".join(f"WHEN '{label}' THEN {var}.{key}" for label, key in NODE_KEYS.items() if key != "key")
+    return f"CASE labels({var})[0] {cases} ELSE {var}.key END"
+
+
+def expand(label: str) -> Statement:
+    """One hop from the nodes of this label in $keys, over relationship types in $types
+    (all when empty): each relationship's type, key and direction, and the other node's
+    label, key and display name. Only scalars come back: parsing results dominates the
+    cost of a fetch, so properties are fetched separately and only when needed. The two
+    directions are separate directed matches because an undirected one costs FalkorDB
+    about twice their sum."""
+    key = NODE_KEYS[check_label(label)]
+
+    def half(arrow: str, outgoing: str) -> str:
+        return (
+            f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}){arrow} "
+            f"WHERE size($types) = 0 OR type(r) IN $types "
+            f"RETURN k AS key, type(r) AS type, r.key AS rel_key, {outgoing} AS outgoing, "
+            f"labels(m)[0] AS other_label, {_key_of('m')} AS other_key, "
+            f"coalesce(m.name, m.text, m.title) AS other_name"
+        )
+
+    return Statement(
+        f"expand.{label}",
+        f"{half('-[r]->(m)', 'true')} UNION ALL {half('<-[r]-(m)', 'false')}",
+        ("keys", "types"),
+    )
+
+
+LOCAL_PRACTICE = Statement(
+    "local_practice",
+    "UNWIND $cuis AS cui "
+    "MATCH (c:Concept {cui: cui})-[r:LOCAL_PRACTICE]->(t:Concept) "
+    "WHERE ($region IS NULL OR r.region = $region) AND ($lang IS NULL OR r.lang = $lang) "
+    "AND (size($kinds) = 0 OR r.kind IN $kinds) "
+    "RETURN c.cui AS head, c.name AS head_name, t.cui AS tail, t.name AS tail_name, "
+    "r.kind AS kind, r.region AS region, r.lang AS lang, r.statement AS statement, "
+    "r.statement_local AS statement_local, r.source AS source "
+    "ORDER BY head, kind, region, tail",
+    ("cuis", "region", "lang", "kinds"),
+)
+
+COUNT_NODES = Statement(
+    "count_nodes",
+    "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS count",
+)
+
+COUNT_RELATIONSHIPS = Statement(
+    "count_relationships",
+    "MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS count",
+)
+
+TERMS_PER_LANGUAGE = Statement(
+    "terms_per_language",
+    "MATCH (t:Term) RETURN t.lang AS lang, count(t) AS count ORDER BY lang",
+)
+
+# Deleting in batches keeps a large clear within the server's transaction memory.
+DELETE_BATCH = Statement(
+    "delete_batch",
+    "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted",
+    ("limit",),
+)
+
+
+# Vocabulary reads for the lexicon index, in pages so that a million terms never arrive as
+# one reply. Pages by SKIP in scan order, not by ORDER BY on the key: FalkorDB sorts the
+# whole label for every ordered page (a second per page at 300k terms). Scan order holds
+# while the graph does not change, which the reader checks with the vocabulary fingerprint.
+TERMS_PAGE = Statement(
+    "terms_page",
+    "MATCH (t:Term) "
+    "RETURN t.key AS key, t.text AS text, t.lang AS lang, t.cui AS cui, t.status AS status, "
+    "t.confidence AS confidence SKIP $skip LIMIT $limit",
+    ("skip", "limit"),
+)
+
+CONCEPTS_PAGE = Statement(
+    "concepts_page",
+    "MATCH (c:Concept) RETURN c.cui AS cui, c.name AS name, c.semantic_types AS semantic_types SKIP $skip LIMIT $limit",
+    ("skip", "limit"),
+)
+
+# Changes whenever a term or concept is added, removed or renamed: the lexicon cache key.
+VOCABULARY_FINGERPRINT = Statement(
+    "vocabulary_fingerprint",
+    "OPTIONAL MATCH (t:Term) "
+    "WITH count(t) AS terms, sum(size(t.key)) AS term_chars, sum(t.confidence) AS confidence "
+    "OPTIONAL MATCH (c:Concept) "
+    "RETURN terms, term_chars, confidence, count(c) AS concepts, sum(size(c.name)) AS name_chars",
+)
+
+# Learned terms never overwrite: an existing term (curated or learned) keeps its properties.
+ADD_LEARNED_TERMS = Statement(
+    "add_learned_terms",
+    "UNWIND $rows AS row MATCH (c:Concept {cui: row.cui}) "
+    "MERGE (t:Term {key: row.key}) ON CREATE SET t += row.props "
+    "MERGE (t)-[r:DENOTES]->(c) RETURN count(r) AS written",
+    ("rows",),
+)
+
+
+# Before a document is written again: its passages past the new count go, and the mentions
+# of the others, which the new text may no longer hold, are found afresh.
+PRUNE_DOCUMENTS = Statement(
+    "prune_documents",
+    "UNWIND $docs AS d MATCH (:Document {key: d.key})-[:HAS_PASSAGE]->(p:Passage) "
+    "OPTIONAL MATCH (p)-[m:MENTIONS]->(:Concept) DELETE m "
+    "WITH DISTINCT p, d WHERE p.index >= d.passages DETACH DELETE p",
+    ("docs",),
+)
+
+
+def catalog() -> Iterator[Statement]:
+    """Every statement the store can send, generated from the closed schema."""
+    for label in NODE_KEYS:
+        yield upsert_nodes(label)
+        yield missing_nodes(label)
+        yield fetch_nodes(label)
+        yield expand(label)
+    for spec in RELATIONSHIPS.values():
+        for start, end in spec.endpoints:
+            yield upsert_relationships(spec.type, start, end)
+    yield from (LOCAL_PRACTICE, COUNT_NODES, COUNT_RELATIONSHIPS, DELETE_BATCH)
+    yield from (TERMS_PAGE, CONCEPTS_PAGE, VOCABULARY_FINGERPRINT, ADD_LEARNED_TERMS, PRUNE_DOCUMENTS)

@@ -1,0 +1,267 @@
+"""The one graph-store API everything else uses, over FalkorDB (embedded) or Neo4j."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from kg.errors import GraphStoreError, MissingEndpointError, SchemaError
+from kg.graph import statements as st
+from kg.graph.dialect import Engine, is_already_exists, schema_statements
+from kg.graph.model import LocalPractice, Node, Relationship
+from kg.graph.schema import RELATIONSHIPS, check_label
+from kg.graph.writes import Write, Written, send_in_order, writes
+from kg.settings import Settings, redact_uri
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["CypherRunner", "GraphStore", "GraphCounts", "PracticeFact", "open_store"]
+
+T = TypeVar("T")
+
+
+class CypherRunner(Protocol):
+    """Executes one Cypher statement on one engine and returns its rows as dicts."""
+
+    engine: Engine
+    description: str
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+class GraphCounts(BaseModel):
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+
+class PracticeFact(LocalPractice):
+    """A LOCAL_PRACTICE edge as read back, with the names of both concepts."""
+
+    head_name: str
+    tail_name: str
+
+
+class GraphStore:
+    """Idempotent batched writes, subgraph fetches and traversals over one graph.
+
+    Every statement it sends comes from `kg.graph.statements` (or `kg.graph.dialect` for DDL);
+    `query()` is the door for ad-hoc and named analysis queries.
+    """
+
+    def __init__(self, runner: CypherRunner, *, batch_size: int = 5000):
+        self.runner = runner
+        self.batch_size = batch_size
+        self._schema_ready = False
+        # Rows written since the store opened: what an interrupted load can say it kept.
+        self.written = Written(0, 0)
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.runner.close()
+
+    def ensure_schema(self) -> None:
+        """Create the indexes and constraints (idempotent; run before the first write)."""
+        if self._schema_ready:
+            return
+        for statement in schema_statements(self.runner.engine):
+            try:
+                self.runner.run(statement.text)
+            except GraphStoreError as exc:
+                if not is_already_exists(str(exc)):
+                    raise
+        self._schema_ready = True
+
+    # -- writes ------------------------------------------------------------------------
+
+    def upsert(self, items: Iterable[Node | Relationship]) -> Written:
+        """MERGE nodes on their keys and relationships between existing nodes, in batches,
+        in the order given: a relationship may come right after its ends. A relationship
+        given twice in one batch is written once, with the last one's properties. If
+        `items` fails (a malformed input line), what it gave before is written first.
+
+        Returns:
+            Node rows sent and relationships written.
+
+        Raises:
+            MissingEndpointError: some relationships name a node that does not exist;
+                the others of the batch are written, later batches are not.
+        """
+        self.ensure_schema()
+        return send_in_order(writes(items, self.batch_size), self._send, self._check)
+
+    def upsert_nodes(self, nodes: Iterable[Node]) -> int:
+        """MERGE nodes on their keys, in batches. Returns how many rows were sent."""
+        return self.upsert(nodes).nodes
+
+    def upsert_relationships(self, relationships: Iterable[Relationship]) -> int:
+        """MERGE relationships between existing nodes (see `upsert`). Returns how many
+        were written."""
+        return self.upsert(relationships).relationships
+
+    def _send(self, write: Write) -> int:
+        result = self._execute(write.statement, rows=write.rows)
+        if write.ends is None:
+            self.written = self.written._replace(nodes=self.written.nodes + len(write.rows))
+            return len(write.rows)
+        count = int(result[0]["written"]) if result else 0
+        self.written = self.written._replace(relationships=self.written.relationships + count)
+        return count
+
+    def _check(self, write: Write, written: int) -> None:
+        if write.ends and written < len(write.rows):
+            self._report_missing(*write.ends, write.rows)
+
+    def _report_missing(self, start: str, end: str, rows: list[dict[str, Any]]) -> None:
+        missing = [
+            f"{label} {row['key']!r}"
+            for label, field in ((start, "start"), (end, "end"))
+            for row in self._execute(st.missing_nodes(label), keys=[r[field] for r in rows])
+        ]
+        if not missing:
+            return
+        shown = ", ".join(sorted(set(missing))[:10])
+        raise MissingEndpointError(
+            f"{len(set(missing))} relationship end(s) do not exist: {shown}; "
+            "write the nodes before the relationships that join them"
+        )
+
+    def clear(self) -> None:
+        """Delete every node and relationship of this graph."""
+        while self._execute(st.DELETE_BATCH, limit=self.batch_size)[0]["deleted"]:
+            pass
+
+    # -- reads -------------------------------------------------------------------------
+
+    def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run any parameterized Cypher statement and return its rows."""
+        return self.runner.run(cypher, params)
+
+    def counts(self) -> GraphCounts:
+        nodes = {r["label"]: r["count"] for r in self._execute(st.COUNT_NODES)}
+        rels = {r["type"]: r["count"] for r in self._execute(st.COUNT_RELATIONSHIPS)}
+        return GraphCounts(nodes=dict(sorted(nodes.items())), relationships=dict(sorted(rels.items())))
+
+    def terms_per_language(self) -> dict[str, int]:
+        """How many terms each language has (curated and learned)."""
+        return {row["lang"]: row["count"] for row in self._execute(st.TERMS_PER_LANGUAGE)}
+
+    def subgraph(
+        self, cuis: Sequence[str], *, hops: int = 1, rel_types: Sequence[str] | None = None
+    ) -> nx.MultiDiGraph:
+        """The graph within `hops` of the given concepts, over `rel_types` (all if None).
+
+        Nodes are `(label, key)` tuples with `label` and `name` attributes (the full
+        properties come from `node_properties`); edges carry `type`, keyed by type (plus
+        the relationship's key for parallel kinds such as LOCAL_PRACTICE).
+        """
+        import networkx as nx  # here, not at import: most commands never build a graph
+
+        types = _checked_types(rel_types)
+        graph = nx.MultiDiGraph()
+        for row in self._execute(st.fetch_nodes("Concept"), keys=sorted(set(cuis))):
+            graph.add_node(("Concept", row["key"]), label="Concept", name=row["props"].get("name"))
+        frontier: dict[str, set[str]] = {"Concept": {key for _, key in graph.nodes}}
+        for _ in range(hops):
+            frontier = self._expand(graph, frontier, types)
+            if not frontier:
+                break
+        return graph
+
+    def _expand(self, graph: nx.MultiDiGraph, frontier: dict[str, set[str]], types: list[str]) -> dict[str, set[str]]:
+        new_nodes: dict[tuple[str, str], dict[str, Any]] = {}
+        edges = []
+        for label, keys in frontier.items():
+            for row in self._execute(st.expand(label), keys=sorted(keys), types=types):
+                there = (row["other_label"], row["other_key"])
+                if there not in graph and there not in new_nodes:
+                    new_nodes[there] = {"label": there[0], "name": row["other_name"]}
+                here = (label, row["key"])
+                start, end = (here, there) if row["outgoing"] else (there, here)
+                edge_key = row["type"] if row["rel_key"] is None else f"{row['type']}:{row['rel_key']}"
+                edges.append((start, end, edge_key, {"type": row["type"]}))
+        graph.add_nodes_from(new_nodes.items())
+        graph.add_edges_from(edges)
+        reached: dict[str, set[str]] = defaultdict(set)
+        for label, key in new_nodes:
+            reached[label].add(key)
+        return reached
+
+    def node_properties(self, label: str, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """All properties of the nodes of `label` with the given keys, by key."""
+        rows = self._execute(st.fetch_nodes(check_label(label)), keys=list(keys))
+        return {row["key"]: row["props"] for row in rows}
+
+    def local_practice(
+        self,
+        cuis: Sequence[str],
+        *,
+        region: str | None = None,
+        lang: str | None = None,
+        kinds: Sequence[str] = (),
+    ) -> list[PracticeFact]:
+        """LOCAL_PRACTICE facts starting at the given concepts, filtered by region/lang/kind."""
+        rows = self._execute(st.LOCAL_PRACTICE, cuis=list(cuis), region=region, lang=lang, kinds=list(kinds))
+        return [PracticeFact(**row) for row in rows]
+
+    def execute(self, statement: st.Statement, **params: Any) -> list[dict[str, Any]]:
+        """Run one statement of the catalog (`kg.graph.statements`) with its parameters."""
+        return self._execute(statement, **params)
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _execute(self, statement: st.Statement, **params: Any) -> list[dict[str, Any]]:
+        try:
+            return self.runner.run(statement.text, params)
+        except GraphStoreError as exc:
+            raise type(exc)(f"{statement.name} on {self.runner.description}: {exc}") from exc
+
+
+def _checked_types(rel_types: Sequence[str] | None) -> list[str]:
+    for rel_type in rel_types or ():
+        if rel_type not in RELATIONSHIPS:
+            raise SchemaError(f"unknown relationship type {rel_type!r} in the subgraph filter")
+    return list(rel_types or ())
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """Open the store the settings name: the embedded FalkorDB by default, or Neo4j."""
+    if settings.is_embedded:
+        from kg.graph.stores.falkordb_runner import FalkorDBRunner
+
+        runner: CypherRunner = FalkorDBRunner(
+            settings.graph_dir,
+            graph=settings.graph_name,
+            startup_timeout_s=settings.graph_startup_timeout_s,
+            query_timeout_s=settings.graph_query_timeout_s,
+        )
+    elif settings.graph_uri.split("://", 1)[0] in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
+        from kg.graph.stores.neo4j_runner import Neo4jRunner
+
+        password = settings.graph_password.get_secret_value() if settings.graph_password else None
+        runner = Neo4jRunner(
+            settings.graph_uri,
+            user=settings.graph_user,
+            password=password,
+            database=settings.graph_database,
+        )
+    else:
+        from kg.errors import ConfigError
+
+        raise ConfigError(
+            f"unsupported graph URI {redact_uri(settings.graph_uri)!r}: use 'embedded' or a "
+            "neo4j://, neo4j+s://, bolt:// URI"
+        )
+    return GraphStore(runner, batch_size=settings.graph_batch_size)

@@ -1,0 +1,242 @@
+"""The embedded FalkorDB server of a data directory, as seen by the processes that use it.
+
+The first process to attach starts it (through `kg.graph.stores.supervisor`); later processes on
+the same directory attach to the running server; the last one to detach stops it, unless it
+runs as a daemon (`medcore db start`). A socket or pid file left by a crash is cleaned up.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from kg.errors import GraphConnectionError
+from kg.graph.stores.files import FileLock, ServerFiles, pid_alive
+
+__all__ = ["EmbeddedServer", "ServerStatus", "connect"]
+
+# The supervisor takes the clients lock for an instant per poll, but a loaded machine can
+# deschedule it for a while in that instant; give up only after about a second.
+_CLOSE_ATTEMPTS = 100
+
+
+def connect(socket_path: str, timeout_s: float) -> redis.Redis:
+    """A client that fails at once instead of retrying: the server is local, and redis-py's
+    default retries turn a stopped server into seconds of backoff."""
+    return redis.Redis(unix_socket_path=socket_path, socket_timeout=timeout_s, retry=Retry(NoBackoff(), 0))
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    directory: str
+    socket: str
+    running: bool
+    daemon: bool
+    pid: int | None
+
+
+class EmbeddedServer:
+    """Start, share and stop the FalkorDB server living in `directory`."""
+
+    def __init__(self, directory: Path, *, startup_timeout_s: float = 120.0):
+        self.files = ServerFiles(Path(directory))
+        self.startup_timeout_s = startup_timeout_s
+        self._clients: FileLock | None = None
+        self._started: subprocess.Popen[bytes] | None = None
+
+    @property
+    def socket_path(self) -> str:
+        return str(self.files.socket)
+
+    def attach(self) -> None:
+        """Register this process as a user of the server, starting the server if needed."""
+        if self._clients is not None:
+            return
+        self.files.prepare()
+        clients = FileLock(self.files.clients_lock)
+        clients.acquire(shared=True)
+        try:
+            start = FileLock(self.files.start_lock)
+            start.acquire()
+            try:
+                if not self._ready():
+                    self._start()
+            finally:
+                start.close()
+        except BaseException:
+            clients.close()
+            raise
+        self._clients = clients
+
+    def detach(self) -> None:
+        """Unregister; if no other process is attached and no daemon was asked for, stop."""
+        clients, self._clients = self._clients, None
+        if clients is None:
+            return
+        try:
+            clients.release()
+            if not self.files.daemon_marker.exists() and self._acquire_exclusive(clients):
+                self._shutdown()
+        finally:
+            clients.close()
+
+    def status(self) -> ServerStatus:
+        pid = self.files.read_pid(self.files.server_pid)
+        running = self.files.socket.exists() and self._ready()
+        return ServerStatus(
+            directory=str(self.files.directory),
+            socket=self.socket_path,
+            running=running,
+            daemon=self.files.daemon_marker.exists(),
+            pid=pid if running else None,
+        )
+
+    def start_daemon(self) -> ServerStatus:
+        """Keep the server running after every process detached, until `stop()`."""
+        self.files.prepare()
+        self.files.daemon_marker.touch(mode=0o600)
+        self.attach()
+        self.detach()
+        return self.status()
+
+    def stop(self) -> bool:
+        """End daemon mode; stop the server now if no process is attached.
+
+        Returns whether the server is stopped (False: others are attached and it stops
+        when the last of them detaches).
+        """
+        self.files.daemon_marker.unlink(missing_ok=True)
+        if not self.files.directory.exists():
+            return True
+        clients = FileLock(self.files.clients_lock)
+        try:
+            if not self._acquire_exclusive(clients):
+                return False
+            self._shutdown()
+            return True
+        finally:
+            clients.close()
+
+    def answers(self) -> bool:
+        """Whether the server's main thread answers (PING, within seconds)."""
+        return self._ping() != "down"
+
+    def restart_frozen(self) -> None:
+        """Kill a server whose main thread no longer answers (not even PING) and start a
+        new one from its last snapshot; a no-op when it answers again by now."""
+        start = FileLock(self.files.start_lock)
+        start.acquire()
+        try:
+            if self.answers():  # another process restarted it, or it recovered
+                return
+            supervisor = self.files.read_pid(self.files.supervisor_pid)
+            server = self.files.read_pid(self.files.server_pid)
+            for pid in (server, supervisor):
+                if pid_alive(pid):
+                    os.kill(pid, signal.SIGKILL)  # type: ignore[arg-type]
+            self._await_exit(supervisor, 5)
+            self._start()
+        finally:
+            start.close()
+
+    # -- internals -------------------------------------------------------------------
+
+    def _acquire_exclusive(self, clients: FileLock) -> bool:
+        for _ in range(_CLOSE_ATTEMPTS):
+            if clients.acquire(blocking=False):
+                return True
+            time.sleep(0.01)
+        return False
+
+    def _ping(self) -> str:
+        """'ok', 'loading' or 'down'."""
+        if not self.files.socket.exists():
+            return "down"
+        client = connect(self.socket_path, 5)
+        try:
+            client.ping()
+            return "ok"
+        except redis.exceptions.BusyLoadingError:
+            return "loading"
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
+            return "down"
+        finally:
+            client.close()
+
+    def _ready(self) -> bool:
+        return self._ping() == "ok"
+
+    def _clean_stale(self) -> None:
+        supervisor = self.files.read_pid(self.files.supervisor_pid)
+        if pid_alive(supervisor):
+            raise GraphConnectionError(
+                f"the embedded FalkorDB server in {self.files.directory} (supervisor pid "
+                f"{supervisor}) does not answer on {self.socket_path}; stop it with "
+                f"`medcore db stop` or end that process, then retry"
+            )
+        for path in (self.files.socket, self.files.supervisor_pid, self.files.server_pid):
+            path.unlink(missing_ok=True)
+
+    def _start(self) -> None:
+        self._clean_stale()
+        log_offset = self.files.log.stat().st_size if self.files.log.exists() else 0
+        with self.files.log.open("ab") as log:  # the child keeps its own copy of the fd
+            process = subprocess.Popen(
+                [sys.executable, "-m", "kg.graph.stores.supervisor", str(self.files.directory)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,  # a Ctrl-C in this terminal must not kill others' server
+            )
+        deadline = time.monotonic() + self.startup_timeout_s
+        while time.monotonic() < deadline:
+            state = self._ping()
+            if state == "ok":
+                self._started = process
+                return
+            if process.poll() is not None:
+                break
+            time.sleep(0.02)
+        if process.poll() is None:
+            process.kill()
+        raise GraphConnectionError(
+            f"the embedded FalkorDB server did not start in {self.files.directory}: "
+            f"{self._log_tail(log_offset) or 'no output'} (log: {self.files.log})"
+        )
+
+    def _log_tail(self, offset: int) -> str:
+        try:
+            with self.files.log.open("rb") as log:
+                log.seek(offset)
+                lines = log.read().decode("utf-8", "replace").strip().splitlines()
+        except OSError:
+            return ""
+        return " | ".join(lines[-3:])
+
+    def _shutdown(self) -> None:
+        supervisor = self.files.read_pid(self.files.supervisor_pid)
+        client = connect(self.socket_path, 30)
+        try:
+            client.shutdown(save=True)
+        except (redis.exceptions.ConnectionError, OSError):
+            pass  # the server is gone: that is what we asked for
+        finally:
+            client.close()
+        self._await_exit(supervisor, 30)
+
+    def _await_exit(self, supervisor: int | None, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        while pid_alive(supervisor) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if self._started is not None:  # reap our own child so it leaves no zombie
+            self._started.wait(timeout=5)
+            self._started = None

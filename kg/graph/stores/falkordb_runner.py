@@ -1,0 +1,121 @@
+"""Runs Cypher on the embedded FalkorDB server of a data directory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import falkordb
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from kg.errors import GraphConnectionError, GraphStoreError
+from kg.graph.dialect import Engine
+from kg.graph.stores.cypher_params import params_header
+from kg.graph.stores.embedded import EmbeddedServer, connect
+
+__all__ = ["FalkorDBRunner"]
+
+_log = logging.getLogger(__name__)
+_PROBE_TIMEOUT_S = 10.0
+_FREEZE_RESTARTS = 3
+
+
+class FalkorDBRunner:
+    """(query, params) -> rows on the FalkorDB server in `directory`, started on demand."""
+
+    engine: Engine = "falkordb"
+
+    def __init__(
+        self, directory: Path, *, graph: str = "medcore", startup_timeout_s: float = 120, query_timeout_s: float = 600
+    ):
+        self.server = EmbeddedServer(directory, startup_timeout_s=startup_timeout_s)
+        self.description = f"embedded FalkorDB in {directory}"
+        self._timeout_s = query_timeout_s
+        self.server.attach()
+        try:
+            self._db = falkordb.FalkorDB(
+                unix_socket_path=self.server.socket_path, socket_timeout=query_timeout_s, retry=Retry(NoBackoff(), 0)
+            )
+            self._graph = self._db.select_graph(graph)
+            self._open_graph(graph)
+        except BaseException:
+            self.server.detach()
+            raise
+
+    def _open_graph(self, graph: str) -> None:
+        """Make sure the graph exists before real work. FalkorDB 4.16 can freeze for good
+        while it creates a graph (its main thread waits forever for the lock of its graph
+        registry; rare: it stalled one CI run, and here froze once in the first ~50 fresh
+        servers and in none of ~950 more): a server that then does not even answer PING is restarted."""
+        for _ in range(_FREEZE_RESTARTS):
+            probe = connect(self.server.socket_path, _PROBE_TIMEOUT_S)
+            try:
+                probe.execute_command("GRAPH.QUERY", graph, "RETURN 1")
+                return
+            except redis.exceptions.TimeoutError:
+                pass
+            except redis.exceptions.ResponseError as exc:
+                raise GraphStoreError(f"{self.description}: graph {graph!r}: {exc}") from exc
+            except (redis.exceptions.ConnectionError, OSError) as exc:
+                raise GraphConnectionError(f"{self.description} is unreachable: {exc}") from exc
+            finally:
+                probe.close()
+            if self.server.answers():
+                return  # busy with another process's long query, not frozen
+            _log.warning("%s froze creating graph %r; restarting it from its last snapshot", self.description, graph)
+            self.server.restart_frozen()
+        raise GraphConnectionError(
+            f"{self.description} froze {_FREEZE_RESTARTS} times while creating graph {graph!r}; "
+            f"see {self.server.files.log}"
+        )
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        try:
+            result = self._graph.query(params_header(params) + query)
+        except redis.exceptions.ResponseError as exc:
+            raise GraphStoreError(str(exc)) from exc
+        except redis.exceptions.TimeoutError as exc:
+            raise GraphConnectionError(
+                f"{self.description} did not answer within {self._timeout_s:g} s "
+                "(raise MEDCORE_GRAPH_QUERY_TIMEOUT_S for long queries)"
+            ) from exc
+        except (redis.exceptions.ConnectionError, OSError) as exc:
+            raise GraphConnectionError(f"{self.description} is unreachable: {exc}") from exc
+        names = [column[1] if isinstance(column, list) else column for column in result.header]
+        names = [n.decode() if isinstance(n, bytes) else n for n in names]
+        return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
+
+    def close(self) -> None:
+        try:
+            self._db.connection.close()
+        finally:
+            self.server.detach()
+
+
+def _plain(value: Any) -> Any:
+    # Most cells are scalars; skipping the structural conversion for them halves parse time.
+    return value if value is None or type(value) in _SCALARS else from_falkordb(value)
+
+
+_SCALARS = frozenset({str, int, float, bool})
+
+
+def from_falkordb(value: Any) -> Any:
+    if isinstance(value, falkordb.Node):
+        return {"labels": list(value.labels or []), "properties": dict(value.properties)}
+    if isinstance(value, falkordb.Edge):
+        return {"type": value.relation, "properties": dict(value.properties)}
+    if isinstance(value, falkordb.Path):
+        return {
+            "nodes": [from_falkordb(n) for n in value.nodes()],
+            "relationships": [from_falkordb(e) for e in value.edges()],
+        }
+    if isinstance(value, list):
+        return [from_falkordb(v) for v in value]
+    if isinstance(value, dict):
+        return {k: from_falkordb(v) for k, v in value.items()}
+    return value

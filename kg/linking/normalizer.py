@@ -1,0 +1,231 @@
+"""UMLS-style normalization: text in any of our languages -> ranked concept candidates.
+
+Lookup goes exact -> abbreviation -> fuzzy -> homophone (Chinese) and stops at the first
+step that finds something. Every candidate carries its score and the method that found it;
+nothing below the threshold is returned, so an unknown term stays unlinked rather than
+forced onto the nearest concept.
+
+| method       | how                                                   | score              |
+|--------------|-------------------------------------------------------|--------------------|
+| exact        | same text after NFKC and case folding                 | 1.0                |
+| variant      | same folded form (tone marks, script, width, hyphens) | 0.98               |
+| abbreviation | short form defined in the text, long form looked up   | 0.95 x long form's |
+| fuzzy        | rapidfuzz ratio of folded forms in NFD (jamo, kana)   | ratio / 100        |
+| homophone    | same toneless pinyin, half the characters shared (zh) | 0.9                |
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+from kg.linking.abbreviations import abbreviations
+from kg.linking.fuzzy import FuzzyIndex
+from kg.linking.homophones import HomophoneIndex
+from kg.linking.lexicon import Lexicon, TermHit, TermRow
+from kg.linking.mentions import DictionaryMatcher
+from kg.linking.text import fold
+
+__all__ = ["Candidate", "LinkedMention", "Method", "Normalizer"]
+
+Method = Literal["exact", "variant", "abbreviation", "fuzzy", "homophone"]
+_VARIANT, _ABBREVIATION, _HOMOPHONE = 0.98, 0.95, 0.9
+_WHOLE_TEXT_MAX = 60  # a text this short with no match is looked up as one term
+
+
+class Candidate(NamedTuple):
+    """A concept a text may denote, with the evidence for it. (A named tuple, not a pydantic
+    model: lookups build a hundred thousand per second; pydantic models accept it as a field
+    type where results cross a boundary.)"""
+
+    cui: str
+    name: str
+    semantic_types: tuple[str, ...]
+    score: float
+    method: Method
+    term: str
+    term_lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedMention:
+    """A stretch of text and its candidates, best first."""
+
+    start: int
+    end: int
+    surface: str
+    lang: str
+    candidates: list[Candidate]
+
+    @property
+    def best(self) -> Candidate:
+        return self.candidates[0]
+
+
+def _light(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _same_term(term: str, surface: str) -> tuple[float, Method]:
+    """How a term scores against a surface that folds to the same key."""
+    if term == surface or _light(term) == _light(surface):
+        return 1.0, "exact"
+    return _VARIANT, "variant"
+
+
+class Normalizer:
+    """Links text to concepts through a lexicon; build it with `kg.linking.lexicon_cache.load_normalizer`."""
+
+    def __init__(self, lexicon: Lexicon, *, threshold: float = 0.8) -> None:
+        self.lexicon = lexicon
+        self.threshold = threshold
+        self.fuzzy = FuzzyIndex(lexicon.keys)
+        self.homophones = HomophoneIndex()
+        for key in lexicon.keys_of("zh"):
+            self.homophones.add(key, lexicon.keys[key])
+        self._matcher: DictionaryMatcher | None = None
+
+    @property
+    def matcher(self) -> DictionaryMatcher:
+        if self._matcher is None:
+            self._matcher = DictionaryMatcher(self.lexicon.keys, self._case_sensitive_keys())
+        return self._matcher
+
+    def lookup(self, text: str, lang: str, *, context: str | None = None, limit: int = 5) -> list[Candidate]:
+        """Candidates for `text` as one term: exact, then an abbreviation defined in the
+        English `context`, then fuzzy, then (Chinese) a homophone. Empty when nothing
+        reaches the threshold."""
+        found = self._exact(text, lang)
+        if not found and context and lang == "en":
+            found = self._expanded(text, context, lang)
+        if not found:
+            found = self._fuzzy(text, lang, limit)
+        if not found and lang == "zh":
+            found = self._homophone(text, lang)
+        return found[:limit]
+
+    def link(self, text: str, lang: str, *, limit: int = 5) -> list[LinkedMention]:
+        """Every concept mention in free text: dictionary matches, abbreviations defined
+        in English text, and, when a short text holds no match, the text as one term."""
+        mentions = [
+            self._mention(span.start, span.end, span.surface, lang, self._ranked(span.key, span.surface, lang))
+            for span in self.matcher.find(text)
+        ]
+        if lang == "en":
+            mentions += self._abbreviation_mentions(text, lang, mentions)
+        if not mentions and len(text.strip()) <= _WHOLE_TEXT_MAX:
+            start = len(text) - len(text.lstrip())
+            surface = text.strip()
+            found = self.lookup(surface, lang, limit=limit) if surface else []
+            if found:
+                mentions.append(self._mention(start, start + len(surface), surface, lang, found))
+        mentions = [m for m in mentions if m.candidates]
+        return sorted(mentions, key=lambda m: m.start)
+
+    def learn(self, row: TermRow) -> bool:
+        """Add a learned term to the in-memory index; False when the term was known.
+        (Writing it to the graph is `kg.linking.lexicon_cache.add_learned_term`.)"""
+        key = self.lexicon.key_id(fold(row.text))
+        if key is not None and any(hit.cui == row.cui and hit.lang == row.lang for hit in self.lexicon.hits(key)):
+            return False
+        known_keys = len(self.lexicon.keys)
+        key = self.lexicon.add(row.model_copy(update={"status": "learned"}))
+        if key >= known_keys:
+            self.fuzzy.add(key, self.lexicon.keys[key])
+            if self._matcher is not None:
+                self._matcher.add(key, self.lexicon.keys[key])
+        if row.lang == "zh":
+            self.homophones.add(key, self.lexicon.keys[key])
+        return True
+
+    # -- steps ---------------------------------------------------------------------------
+
+    def _exact(self, text: str, lang: str) -> list[Candidate]:
+        key = self.lexicon.key_id(fold(text))
+        if key is None:
+            return []
+        term = self.lexicon.only_term(key)
+        if term is None:
+            return self._ranked(key, text, lang)
+        # Most keys hold one term: score it without building the intermediate hits.
+        held = self.lexicon.texts[term]
+        score, method = _same_term(held, text)
+        if score < self.threshold:
+            return []
+        cui, held_lang = self.lexicon.cui_lang(term)
+        concept = self.lexicon.concept(cui)
+        return [Candidate(cui, concept.name, concept.semantic_types, score, method, held, held_lang)]
+
+    def _ranked(self, key: int, surface: str, lang: str) -> list[Candidate]:
+        scored = [(*_same_term(hit.text, surface), hit) for hit in self.lexicon.hits(key)]
+        return self._best_per_concept(scored, lang)
+
+    def _expanded(self, text: str, context: str, lang: str) -> list[Candidate]:
+        long_forms = {a.long for a in abbreviations(context) if a.short == text.strip()}
+        found = [c for long in long_forms for c in self._exact(long, lang) or self._fuzzy(long, lang, 5)]
+        return self._rescored(found, _ABBREVIATION)
+
+    def _fuzzy(self, text: str, lang: str, limit: int) -> list[Candidate]:
+        scored: list[tuple[float, Method, TermHit]] = []
+        for key, ratio in self.fuzzy.search(fold(text), limit=limit, cutoff=self.threshold * 100):
+            scored += [(ratio / 100, "fuzzy", hit) for hit in self.lexicon.hits(key)]
+        return self._best_per_concept(scored, lang)
+
+    def _homophone(self, text: str, lang: str) -> list[Candidate]:
+        keys = self.homophones.search(fold(text), self.lexicon.keys)
+        scored: list[tuple[float, Method, TermHit]] = [
+            (_HOMOPHONE, "homophone", hit) for key in keys for hit in self.lexicon.hits(key)
+        ]
+        return self._best_per_concept(scored, lang)
+
+    def _abbreviation_mentions(self, text: str, lang: str, linked: list[LinkedMention]) -> list[LinkedMention]:
+        taken = [(m.start, m.end) for m in linked]
+        out = []
+        for abbreviation in abbreviations(text):
+            if any(s < abbreviation.end and abbreviation.start < e for s, e in taken):
+                continue
+            found = self._exact(abbreviation.long, lang) or self._fuzzy(abbreviation.long, lang, 5)
+            candidates = self._rescored(found, _ABBREVIATION)
+            out.append(self._mention(abbreviation.start, abbreviation.end, abbreviation.short, lang, candidates))
+        return out
+
+    # -- ranking -------------------------------------------------------------------------
+
+    def _best_per_concept(self, scored: list[tuple[float, Method, TermHit]], lang: str) -> list[Candidate]:
+        """One candidate per concept, best first: score, then a term in the asked language,
+        curated before learned, confidence, and the id for a stable order."""
+        if len(scored) == 1:  # the common case, and the hot path of exact lookups
+            score, method, hit = scored[0]
+            return [self._candidate(hit, score, method)] if score >= self.threshold else []
+        best: dict[str, tuple[tuple[float, bool, bool, float], Candidate]] = {}
+        for score, method, hit in scored:
+            if score < self.threshold:
+                continue
+            rank = (score, hit.lang == lang, not hit.learned, hit.confidence)
+            if hit.cui not in best or rank > best[hit.cui][0]:
+                best[hit.cui] = (rank, self._candidate(hit, score, method))
+        ordered = sorted(best.values(), key=lambda item: (tuple(-x for x in item[0]), item[1].cui))
+        return [candidate for _, candidate in ordered]
+
+    def _candidate(self, hit: TermHit, score: float, method: Method) -> Candidate:
+        concept = self.lexicon.concept(hit.cui)
+        return Candidate(hit.cui, concept.name, concept.semantic_types, round(score, 4), method, hit.text, hit.lang)
+
+    def _rescored(self, found: list[Candidate], factor: float) -> list[Candidate]:
+        rescored = [c._replace(score=round(c.score * factor, 4), method="abbreviation") for c in found]
+        return [c for c in rescored if c.score >= self.threshold]
+
+    def _mention(self, start: int, end: int, surface: str, lang: str, found: list[Candidate]) -> LinkedMention:
+        return LinkedMention(start, end, surface, lang, found)
+
+    def _case_sensitive_keys(self) -> set[int]:
+        """Keys whose every term is a short all-capital abbreviation ("AL", "TB")."""
+        keys = set()
+        for key, folded in enumerate(self.lexicon.keys):
+            if len(folded) > 5 or not folded.isascii():
+                continue
+            texts = [hit.text for hit in self.lexicon.hits(key)]
+            if all(len(t) <= 5 and t.isascii() and t.isupper() for t in texts):
+                keys.add(key)
+        return keys

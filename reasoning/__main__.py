@@ -1,0 +1,5 @@
+"""`python -m reasoning` is `medcore`."""
+
+from reasoning.cli import run
+
+run()

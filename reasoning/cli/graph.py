@@ -1,0 +1,126 @@
+"""`medcore kg build|stats|clear` and `medcore cypher`: build, inspect and query the graph."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from reasoning.cli.common import JsonFlag, QuietFlag, bar, console, emit_json, open_store, resumable, usage_error
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+__all__ = ["register"]
+
+kg_app = typer.Typer(no_args_is_help=True, help="Build and inspect the medical graph.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(kg_app, name="kg")
+    app.command("cypher")(cypher)
+
+
+def _counts_table(counts: dict[str, dict[str, int]]) -> Table:
+    from rich.table import Table
+
+    table = Table("kind", "name", "count")
+    for kind, values in counts.items():
+        for name, n in values.items():
+            table.add_row(kind, name, str(n))
+    return table
+
+
+@kg_app.command("build")
+def kg_build(ctx: typer.Context, as_json: JsonFlag = False, quiet: QuietFlag = False) -> None:
+    """Load the shipped seed vocabulary into the current store (idempotent)."""
+    from ingest.vocabulary import build_seed, seed_dir, seed_paths
+
+    paths = seed_paths(seed_dir())
+    done: list[Path] = []
+    with open_store(ctx) as store:
+
+        def progress() -> str:
+            nodes, relationships = store.written
+            return (
+                f"{len(done)} of {len(paths)} seed files loaded completely, "
+                f"{nodes:,} node and {relationships:,} relationship rows written"
+            )
+
+        with resumable(ctx, progress), bar(len(paths), "seed", quiet) as advance:
+
+            def loaded(path: Path) -> None:
+                done.append(path)
+                advance(1)
+
+            summary = build_seed(store, on_loaded=loaded)
+        counts = store.counts().model_dump()
+    if as_json:
+        emit_json({"loaded": summary.counts, **counts})
+    else:
+        console().print(f"Seed loaded into {store.runner.description}.")
+        console().print(_counts_table(counts))
+
+
+@kg_app.command("stats")
+def kg_stats(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Count nodes per label and relationships per type."""
+    with open_store(ctx) as store:
+        counts = store.counts().model_dump()
+    if as_json:
+        emit_json(counts)
+    else:
+        console().print(_counts_table(counts))
+
+
+@kg_app.command("clear")
+def kg_clear(ctx: typer.Context, yes: Annotated[bool, typer.Option("--yes", help="Do not ask.")] = False) -> None:
+    """Delete every node and relationship of the graph."""
+    if not yes:
+        if not sys.stdin.isatty():
+            raise usage_error("deletes the whole graph; there is no terminal to ask, so pass --yes", "kg clear")
+        typer.confirm("Delete the whole graph?", abort=True)
+    with open_store(ctx) as store:
+        store.clear()
+    console().print("Graph cleared.")
+
+
+def _parse_param(text: str) -> tuple[str, Any]:
+    name, sep, raw = text.partition("=")
+    if not sep or not name.isidentifier():
+        raise usage_error(f"{text!r} is not NAME=VALUE (e.g. --param cui=C0024530)", "--param")
+    try:
+        return name, json.loads(raw)  # numbers, lists, true/false/null, "quoted"
+    except json.JSONDecodeError:
+        return name, raw
+
+
+def cypher(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="A Cypher statement; pass values with --param.")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE (JSON values allowed).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Run a Cypher query on the store.
+
+    Values go in as parameters (--param NAME=VALUE); JSON output is a list of rows."""
+    if not query.strip():
+        raise usage_error("is empty; give a Cypher statement, e.g. 'MATCH (c:Concept) RETURN count(c)'", "QUERY")
+    params = dict(_parse_param(p) for p in param or [])
+    with open_store(ctx) as store:
+        rows = store.query(query, params)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        console().print("(no rows)")
+        return
+    from rich.table import Table
+
+    table = Table(*rows[0].keys())
+    for row in rows:
+        table.add_row(*(json.dumps(v, ensure_ascii=False, default=str) for v in row.values()))
+    console().print(table)

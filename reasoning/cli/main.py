@@ -1,0 +1,91 @@
+"""The `medcore` entry point: the root options, the command groups, and exit codes.
+
+`main(argv)` returns the exit code (what the tests call): 0 success, 1 a user error
+(`ErrorName: message`, no traceback), 2 a usage error (the usage line and the reason),
+130 interrupted. `--debug` or `MEDCORE_DEBUG=1` adds the traceback of a user error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.errors import MedcoreError
+from reasoning.cli import ask, config, db, graph, info, ingest, link, responder
+from reasoning.cli.common import State, state
+
+__all__ = ["app", "main", "run"]
+
+app = typer.Typer(
+    name="medcore",
+    no_args_is_help=True,
+    # Tracebacks with local variables could print a password; ours are off (see main).
+    # Plain usage errors (the usage line and a one-line reason) and plain, quick help.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Med-CoReasoner: multilingual medical co-reasoning over a knowledge graph. "
+    "Root options (--home, --config, --debug) go before the command.",
+)
+for group in (graph, db, ingest, link, ask, responder, info, config):
+    group.register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"medcore {version('med-coreasoner')} (Python {sys.version.split()[0]})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    home: Annotated[
+        Path | None, typer.Option("--home", help="Data directory (default: $MEDCORE_HOME or the user data dir).")
+    ] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="TOML settings file.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    root = state(ctx)
+    root.home, root.config, root.debug = home, config_file, root.debug or debug
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI with `argv` (default: the process's arguments) and return the exit code."""
+    root = State(debug=os.environ.get("MEDCORE_DEBUG", "") not in ("", "0"))
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="medcore", standalone_mode=True, obj=root)
+    except SystemExit as done:  # standalone mode always ends here, usage errors included
+        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+        if code == 130 and not root.interrupt_reported:
+            print("Interrupted.", file=sys.stderr)
+        return code
+    except MedcoreError as exc:
+        return _user_error(exc, root.debug)
+    except OSError as exc:  # a full disk, a permission: the environment, not a bug
+        return _user_error(exc, root.debug)
+    return 0
+
+
+def _user_error(exc: BaseException, debug: bool) -> int:
+    if debug:
+        traceback.print_exception(exc)
+    print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+    return 1
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
