@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
-
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from typing import TYPE_CHECKING, BinaryIO
 
 from kg.errors import IngestError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 __all__ = ["read_lines"]
 
@@ -30,6 +30,9 @@ def read_lines(path: Path, *, show: bool = False, label: str | None = None) -> I
         if not show:
             yield enumerate(handle, start=1)
             return
+        from rich.console import Console  # only when a bar is drawn
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
         bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),

@@ -177,10 +177,14 @@ def _ask_many(
 
 @contextmanager
 def _reasoner(ctx: typer.Context, quiet: bool, current: Settings | None = None) -> Iterator[CoReasoner]:
+    from reasoning.llm.endpoint import require_endpoint
+
+    current = current or settings(ctx)
+    require_endpoint(current)  # before the pipeline's imports: a missing endpoint is said at once
     from reasoning.pipeline import CoReasoner
 
     with status(quiet) as report:
-        reasoner = CoReasoner(current or settings(ctx), report=report)
+        reasoner = CoReasoner(current, report=report)
     with reasoner:
         yield reasoner
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from kg.errors import LLMError, RetryableLLMError
 from kg.settings import Settings
 from reasoning.llm.cache import CachedResponse, ResponseCache, cache_key
+from reasoning.llm.endpoint import require_endpoint
 from reasoning.llm.output import OutputError, parse_json, schema_instruction, split_reasoning
 from reasoning.llm.usage import Usage
 
@@ -47,11 +48,7 @@ class LLM:
     """One endpoint and model, shared by every stage of every question of a run."""
 
     def __init__(self, settings: Settings, *, cache: ResponseCache | None = None) -> None:
-        if settings.llm_base_url is None and settings.llm_api_key is None:
-            raise LLMError(
-                "no LLM endpoint configured: set OPENAI_BASE_URL (and OPENAI_API_KEY if it needs one), "
-                "or run `medcore responder` and point OPENAI_BASE_URL at it"
-            )
+        require_endpoint(settings)
         self.settings = settings
         self.model = settings.model
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "no-key"
