@@ -143,9 +143,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def config_path(config: Path | str | None = None, home: Path | str | None = None) -> Path | None:
     """The TOML file the settings come from: `config`, else `$MEDCORE_CONFIG`, else
     `medcore.toml` in the home directory when there is one."""
-    env_config = os.environ.get("MEDCORE_CONFIG")
-    if config or env_config:
-        return Path(config or env_config)  # type: ignore[arg-type]
+    chosen = config or os.environ.get("MEDCORE_CONFIG")
+    if chosen:
+        return Path(chosen)
     candidate = Path(home or os.environ.get("MEDCORE_HOME") or default_home()) / "medcore.toml"
     return candidate if candidate.is_file() else None
 

@@ -125,6 +125,8 @@ def ask(
     if (question is None) == (source is None):
         raise usage_error("give either QUESTION or --input FILE, not both or neither", "QUESTION / --input")
     if question is not None:
+        if output is not None:
+            raise usage_error("goes with --input", "--output")
         item = _one_item(question, lang, task, _options(options), english, region)
         with _reasoner(ctx, quiet) as reasoner, status(quiet) as report:
             report(f"co-reasoning with {reasoner.llm.model}")

@@ -79,6 +79,8 @@ def link(
         raise usage_error("is required with TEXT", "--lang")
     if output is not None and source is None:
         raise usage_error("goes with --input", "--output")
+    if source not in (None, "-") and not Path(str(source)).is_file():
+        raise usage_error(f"file {source!r} does not exist", "--input")
     with open_store(ctx) as store, status(quiet) as report:
         from kg.linking.lexicon_cache import load_normalizer
 

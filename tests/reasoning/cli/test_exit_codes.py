@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[3]
         (["link", "fever", "--lang", "xx"], "'xx' is not an ISO 639-1 language code"),
         (["link", "fever", "--lang", "en", "--top", "0"], "'--top'"),
         (["link", "fever", "--lang", "en", "--input", "-"], "give either TEXT or --input FILE"),
+        (["link", "--input", "/no/such/texts.txt", "--lang", "en"], "file '/no/such/texts.txt' does not exist"),
+        (["ask", "Homa?", "--lang", "sw", "--output", "out.jsonl"], "Invalid value for --output: goes with --input"),
         (["kg", "build", "--home", "/tmp/elsewhere"], "No such option: --home"),
         (["kg", "clear"], "there is no terminal to ask, so pass --yes"),
         (["ingest", "lexicon", "/no/such/file.csv"], "does not exist"),
