@@ -36,9 +36,9 @@ from reasoning.results import (
     Task,
 )
 from reasoning.retrieval import retrieve
-from reasoning.run_graph import chain_items, question_node, run_items, scaffold_items
+from reasoning.run_graph import chain_items, question_node, result_items, run_items
 from reasoning.scaffold import fuse
-from reasoning.stages import abstract, elicit, final_answer, synthesize
+from reasoning.stages import abstract, elicit, synthesize
 
 __all__ = ["CoReasoner"]
 
@@ -83,6 +83,7 @@ class CoReasoner:
             self.close()
             raise
         self.prompt_versions = {name: prompt(name).version for name in STAGES}
+        self.settings_hash = self._settings_hash()
         self.weights = AlignWeights(
             threshold=settings.align_threshold,
             structure=settings.align_structure,
@@ -187,7 +188,7 @@ class CoReasoner:
         )
         english, local_chain, alignment, evidence, regions = graph
         scaffold, rejected = fuse(english, local_chain, alignment, evidence)
-        answer = await synthesize(self.llm, item, local, ", ".join(regions), scaffold, evidence, usage)
+        synthesis = await synthesize(self.llm, item, local, ", ".join(regions), scaffold, evidence, usage)
         result = CoReasonResult(
             run_key=run_key,
             item=item,
@@ -198,12 +199,15 @@ class CoReasoner:
             evidence=evidence,
             scaffold=scaffold,
             rejected=rejected,
-            answer=final_answer(item.task, answer.answer, item.options),
-            explanation=answer.explanation,
+            answer=synthesis.parsed.value,
+            answer_status=synthesis.parsed.status,
+            raw_answer=synthesis.reply.answer,
+            explanation=synthesis.reply.explanation,
+            checks=synthesis.checks,
             usage=usage,
             prompt_versions=self.prompt_versions,
         )
-        await self._on_graph_thread(self.store.upsert, scaffold_items(result))
+        await self._on_graph_thread(self.store.upsert, result_items(result, self._run_node(item, run_key)))
         return result
 
     async def _on_graph_thread(self, work: Any, *args: Any) -> Any:
@@ -227,7 +231,12 @@ class CoReasoner:
         return english, local_chain, alignment, evidence, regions
 
     def run_key(self, item: Item) -> str:
-        """hash(question, language, task, options, model, prompt versions, settings that shape answers)."""
+        """hash(the item as the model sees it, its id, and the settings hash)."""
+        fields = (item.question, item.lang, item.task, item.options, item.labels, item.english, item.region, item.id)
+        return stable_hash(*fields, self.settings_hash)
+
+    def _settings_hash(self) -> str:
+        """hash(model, prompt versions, every setting that shapes an answer)."""
         s = self.settings
         shaping = [
             s.llm_temperature,
@@ -239,16 +248,17 @@ class CoReasoner:
             s.align_gloss_floor,
             s.retrieve_top_k,
         ]
-        return stable_hash(
-            item.question,
-            item.lang,
-            item.task,
-            item.options,
-            item.english,
-            item.region,
-            self.llm.model,
-            self.prompt_versions,
-            shaping,
+        return stable_hash(self.llm.model, self.prompt_versions, shaping)
+
+    def _run_node(self, item: Item, run_key: str) -> Run:
+        question = question_node(item).key
+        return Run(
+            key=run_key,
+            question=question,
+            model=self.llm.model,
+            lang=item.lang,
+            prompt_versions=self.prompt_versions,
+            settings_hash=self.settings_hash,
         )
 
     def _grounded(
@@ -258,14 +268,7 @@ class CoReasoner:
         return ChainResult(role=role, lang=lang, steps=steps, answer=answer, concepts=grounded)
 
     def _link(self, item: Item, run_key: str, english: ChainResult, local: ChainResult) -> None:
-        run = Run(
-            key=run_key,
-            question=question_node(item).key,
-            model=self.llm.model,
-            lang=item.lang,
-            prompt_versions=self.prompt_versions,
-            settings_hash=run_key,
-        )
+        run = self._run_node(item, run_key)
         self.store.upsert([*run_items(item, run), *chain_items(run_key, english), *chain_items(run_key, local)])
 
     def _align(self, english: ChainResult, local: ChainResult) -> AlignmentResult:

@@ -9,8 +9,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kg.errors import ConfigError
-from kg.graph.model import Task
+from kg.graph.model import RunStatus, Task
 from kg.languages import check_language, check_region
+from reasoning.answers import NLI_LABELS
 from reasoning.llm.usage import Usage
 from reasoning.schemas import Role
 
@@ -21,6 +22,7 @@ __all__ = [
     "ChainResult",
     "AlignedPair",
     "AlignmentResult",
+    "CheckResult",
     "Evidence",
     "ScaffoldStepResult",
     "RejectedConcept",
@@ -36,15 +38,19 @@ class _Model(BaseModel):
 
 
 class Item(_Model):
-    """One question to run: text in `lang`, options for mcq, the English parallel if known."""
+    """One question to run: text in `lang`, options for mcq, the English parallel if known,
+    and the reference answer when there is one (for evaluation; never shown to the model)."""
 
     question: str = Field(min_length=1)
     lang: str
     task: Task = "qa"
     options: dict[str, str] | None = None
+    # The NLI label set when it is not the three (MultiMed-X BioNLI: entailment, contradiction).
+    labels: list[str] | None = None
     english: str | None = None
     region: str | None = None
     id: str | None = None
+    gold: str | None = None
 
     @field_validator("lang")
     @classmethod
@@ -60,7 +66,13 @@ class Item(_Model):
     def _options_for_mcq(self) -> Item:
         if self.task == "mcq" and not self.options:
             raise ValueError('an mcq item needs options, e.g. {"A": "...", "B": "..."}')
+        if self.labels is not None and (self.task != "nli" or not set(self.labels) <= set(NLI_LABELS)):
+            raise ValueError(f"labels are an NLI item's label set, from {', '.join(NLI_LABELS)}")
         return self
+
+    @property
+    def label_set(self) -> tuple[str, ...]:
+        return tuple(self.labels or NLI_LABELS)
 
 
 def _checked(check: Callable[[str], str], code: str) -> str:
@@ -135,6 +147,17 @@ class RejectedConcept(_Model):
     reason: str
 
 
+class CheckResult(_Model):
+    """One check of a model output: the stage, what was expected, what was found, and what
+    was done (accepted, re-asked, or recorded as a violation)."""
+
+    stage: str
+    kind: Literal["answer", "language"]
+    expected: str
+    detected: str
+    action: Literal["accepted", "re-asked", "recorded"]
+
+
 class CoReasonResult(_Model):
     """Everything one run produced; `export()` gives the paper's released-output fields."""
 
@@ -147,30 +170,43 @@ class CoReasonResult(_Model):
     evidence: list[Evidence]
     scaffold: list[ScaffoldStepResult]
     rejected: list[RejectedConcept]
-    answer: str
+    # The answer read from the reply (a letter, a label, the text); None when unparseable.
+    answer: str | None
+    answer_status: Literal["parsed", "unparseable"]
+    raw_answer: str  # what the model wrote as its answer
     explanation: str = ""
+    checks: list[CheckResult] = []
     usage: Usage
     prompt_versions: dict[str, str]
-    error: str | None = None
+
+    @property
+    def status(self) -> RunStatus:
+        return "answered" if self.answer_status == "parsed" else "unparseable"
 
     def export(self) -> dict[str, Any]:
-        options = self.item.options or {}
+        """The paper's released-output fields (`answer_idx` is the gold option, as there),
+        then the prediction, its status and the provenance."""
+        options = self.item.options or None
         return {
             "id": self.item.id,
             "question": self.item.question,
             "lang": self.item.lang,
-            "options": options or None,
-            "answer_idx": self.answer if self.answer in options else None,
+            "options": options,
+            "answer_idx": self.item.gold if options else None,
             "en_reasoning": self.english.steps,
             "local_reasoning": self.local.steps,
             "en_concept_chain": [c.name for c in self.english.concepts],
             "local_concept_chain": [c.surface for c in self.local.concepts],
             "fused_concept_chain": [self.name_of(c) for step in self.scaffold for c in step.cuis],
             "rejected_concepts": [r.name for r in self.rejected],
-            "response": self.answer if not self.explanation else f"{self.answer}\n\n{self.explanation}",
+            "response": self.raw_answer if not self.explanation else f"{self.raw_answer}\n\n{self.explanation}",
+            "gold": self.item.gold,
+            "prediction": self.answer,
+            "status": self.status,
+            "checks": [check.model_dump() for check in self.checks],
             "model": self.model,
             "run_key": self.run_key,
-            "error": self.error,
+            "error": None,
         }
 
     def name_of(self, cui: str) -> str:
@@ -188,8 +224,12 @@ class FailedItem(Item):
 
     def export(self) -> dict[str, Any]:
         """The export fields of an unanswered item: its own, the error, and nulls."""
-        own = {"id": self.id, "question": self.question, "lang": self.lang, "options": self.options}
-        return {name: None for name in EXPORT_FIELDS} | own | {"run_key": self.run_key, "error": self.error}
+        own = {"id": self.id, "question": self.question, "lang": self.lang, "options": self.options, "gold": self.gold}
+        return (
+            {name: None for name in EXPORT_FIELDS}
+            | own
+            | {"status": "failed", "run_key": self.run_key, "error": self.error}
+        )
 
 
 # The fields of an export line: the paper's released-output fields, then the provenance.
@@ -206,6 +246,10 @@ EXPORT_FIELDS = (
     "fused_concept_chain",
     "rejected_concepts",
     "response",
+    "gold",
+    "prediction",
+    "status",
+    "checks",
     "model",
     "run_key",
     "error",

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from kg.graph.model import (
     Alignment,
     Chain,
+    Check,
     CitesPractice,
     Link,
     Mention,
@@ -23,11 +24,13 @@ from kg.graph.model import (
 )
 from reasoning.results import ChainResult, CoReasonResult, Item
 
-__all__ = ["question_node", "run_items", "chain_items", "scaffold_items"]
+__all__ = ["question_node", "run_items", "chain_items", "result_items"]
 
 
 def question_node(item: Item) -> Question:
-    return Question(text=item.question, lang=item.lang, task=item.task, options=item.options, english=item.english)
+    return Question(
+        text=item.question, lang=item.lang, task=item.task, options=item.options, english=item.english, item=item.id
+    )
 
 
 def run_items(item: Item, run: Run) -> Iterator[Node | Relationship]:
@@ -61,13 +64,29 @@ def chain_items(run_key: str, chain: ChainResult) -> Iterator[Node | Relationshi
         )
 
 
-def scaffold_items(result: CoReasonResult) -> Iterator[Node | Relationship]:
+def result_items(result: CoReasonResult, run: Run) -> Iterator[Node | Relationship]:
+    """What a finished run adds: its answer and status, its checks, alignments and scaffold."""
+    yield run.model_copy(update={"answer": result.answer, "status": result.status})
+    for index, check in enumerate(result.checks):
+        node = Check(run=run.key, index=index, **check.model_dump())
+        yield node
+        yield Link(type="HAS_CHECK", start_label="Run", start=run.key, end_label="Check", end=node.key)
+    yield from _scaffold(result)
+
+
+def _scaffold(result: CoReasonResult) -> Iterator[Node | Relationship]:
     yield from _alignments(result)
     scaffold = Scaffold(run=result.run_key, lang=result.item.lang, answer=result.answer)
     yield scaffold
     yield Link(type="HAS_SCAFFOLD", start_label="Run", start=result.run_key, end_label="Scaffold", end=scaffold.key)
     steps = [
-        ScaffoldStep(scaffold=scaffold.key, index=s.index, text=s.text, lang="en", origin=s.origin)
+        ScaffoldStep(
+            scaffold=scaffold.key,
+            index=s.index,
+            text=s.text,
+            lang=result.local.lang if s.origin == "local" else "en",  # a local step quotes the local chain
+            origin=s.origin,
+        )
         for s in result.scaffold
     ]
     yield from steps

@@ -6,29 +6,29 @@ pipeline decides what runs concurrently.
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
+from typing import Literal
 
-from kg.errors import LLMError
+from reasoning.answers import ParsedAnswer, allowed_answers, parse_answer
 from reasoning.languages import Language
 from reasoning.llm.client import LLM
 from reasoning.llm.usage import Usage
 from reasoning.prompts import prompt
-from reasoning.results import Evidence, Item, ScaffoldStepResult, Task
+from reasoning.results import CheckResult, Evidence, Item, ScaffoldStepResult
 from reasoning.schemas import ConceptChain, FinalAnswer, ReasoningChain
 
-__all__ = ["elicit", "abstract", "synthesize", "final_answer", "NLI_LABELS"]
+__all__ = ["Synthesis", "abstract", "elicit", "read_answer", "synthesize"]
 
-NLI_LABELS = ("entailment", "contradiction", "neutral")
 _TASK = {
     "qa": "Answer the question in a short paragraph.",
     "mcq": "The answer must be exactly one of the option letters ($letters).",
-    "nli": "The text gives a premise and a hypothesis; the answer must be exactly one label: "
-    "entailment, contradiction or neutral.",
+    "nli": "The text gives a premise and a hypothesis; the answer must be exactly one label: $labels.",
 }
 
 
 def task_instruction(item: Item) -> str:
-    return _TASK[item.task].replace("$letters", ", ".join(sorted(item.options or {})))
+    letters = ", ".join(sorted(item.options or {}))
+    return _TASK[item.task].replace("$letters", letters).replace("$labels", " or ".join(item.label_set))
 
 
 def options_text(item: Item) -> str:
@@ -63,6 +63,15 @@ async def abstract(llm: LLM, steps: list[str], language: Language, usage: Usage)
     return chain
 
 
+@dataclass(frozen=True)
+class Synthesis:
+    """The final reply, the answer read from it, and the checks that led there."""
+
+    reply: FinalAnswer
+    parsed: ParsedAnswer
+    checks: list[CheckResult]
+
+
 async def synthesize(
     llm: LLM,
     item: Item,
@@ -71,7 +80,9 @@ async def synthesize(
     scaffold: list[ScaffoldStepResult],
     evidence: list[Evidence],
     usage: Usage,
-) -> FinalAnswer:
+) -> Synthesis:
+    """The answer in the question's language. A reply whose answer cannot be read for
+    certain is re-asked once, stating what is allowed; then it is recorded as unparseable."""
     lines = [f"{s.index}. {s.text}" for s in scaffold]
     facts = [f"- [{e.kind}, {e.region}] {e.statement} ({e.source})" for e in evidence] or ["(none found)"]
     messages = prompt("synthesize").messages(
@@ -83,29 +94,34 @@ async def synthesize(
         scaffold="\n".join(lines),
         evidence="\n".join(facts),
     )
-    answer, _ = await llm.structured(messages, FinalAnswer, usage)
-    return answer
+    reply, _ = await llm.structured(messages, FinalAnswer, usage)
+    parsed = read_answer(reply.answer, item)
+    checks = [_answer_check(item, parsed, "re-asked")]
+    if parsed.status == "unparseable":
+        allowed = allowed_answers(item.task, item.options, item.label_set)
+        again = f"Your answer could not be read ({parsed.how}). Reply again as JSON; the answer must be {allowed}."
+        messages = [
+            *messages,
+            {"role": "assistant", "content": reply.model_dump_json()},
+            {"role": "user", "content": again},
+        ]
+        reply, _ = await llm.structured(messages, FinalAnswer, usage)
+        parsed = read_answer(reply.answer, item)
+        checks.append(_answer_check(item, parsed, "recorded"))
+    return Synthesis(reply, parsed, checks)
 
 
-def final_answer(task: Task, answer: str, options: dict[str, str] | None) -> str:
-    """The answer in the task's form: an option letter, an NLI label, or the text.
+def read_answer(text: str, item: Item) -> ParsedAnswer:
+    """The answer an item's reply gives, read by `reasoning.answers.parse_answer`."""
+    return parse_answer(text, item.task, item.options, labels=item.label_set)
 
-    Raises:
-        LLMError: no option letter or label can be read from the answer.
-    """
-    text = answer.strip()
-    if task == "qa":
-        return text
-    if task == "mcq":
-        keys = sorted(options or {})
-        if text in keys:
-            return text
-        found = re.search(r"\b(" + "|".join(map(re.escape, keys)) + r")\b", text) if keys else None
-        if found:
-            return found.group(1)
-        raise LLMError(f"the answer {text[:80]!r} names none of the options {', '.join(keys)}")
-    lowered = text.lower()
-    labels = [label for label in NLI_LABELS if label in lowered]
-    if len(labels) == 1:
-        return labels[0]
-    raise LLMError(f"the answer {text[:80]!r} is not one NLI label ({', '.join(NLI_LABELS)})")
+
+def _answer_check(item: Item, parsed: ParsedAnswer, if_unread: Literal["re-asked", "recorded"]) -> CheckResult:
+    detected = f"{parsed.value} ({parsed.how})" if parsed.status == "parsed" else f"unparseable: {parsed.how}"
+    return CheckResult(
+        stage="synthesize",
+        kind="answer",
+        expected=allowed_answers(item.task, item.options, item.label_set),
+        detected=detected,
+        action="accepted" if parsed.status == "parsed" else if_unread,
+    )

@@ -44,6 +44,7 @@ EXPECTED = {
     "kg.graph.model": {
         "Alignment",
         "Chain",
+        "Check",
         "CitesPractice",
         "Concept",
         "ConceptRelation",
@@ -61,6 +62,7 @@ EXPECTED = {
         "Rejected",
         "Relationship",
         "Run",
+        "RunStatus",
         "Scaffold",
         "ScaffoldStep",
         "SemanticType",

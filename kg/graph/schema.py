@@ -35,6 +35,7 @@ NODE_KEYS: dict[str, str] = {
     "Step": "key",
     "Scaffold": "key",
     "ScaffoldStep": "key",
+    "Check": "key",
 }
 
 # List properties that gather what every source says instead of taking the last one's: a
@@ -95,6 +96,7 @@ RELATIONSHIPS: dict[str, RelationshipSpec] = _specs(
     RelationshipSpec("NEXT", (("Step", "Step"), ("ScaffoldStep", "ScaffoldStep"))),
     RelationshipSpec("ALIGNED_WITH", (("Step", "Step"),), key="key"),
     RelationshipSpec("HAS_SCAFFOLD", (("Run", "Scaffold"),)),
+    RelationshipSpec("HAS_CHECK", (("Run", "Check"),)),
     RelationshipSpec("CITES", (("ScaffoldStep", "Passage"),)),
     RelationshipSpec("CITES_PRACTICE", (("ScaffoldStep", "Concept"),), key="key"),
     RelationshipSpec("REJECTED", (("Scaffold", "Concept"),)),

@@ -259,7 +259,12 @@ def _summary(result: CoReasonResult) -> None:
         out.print(f"Evidence [{fact.region} {fact.kind}]: {fact.statement_local}  ({fact.source})")
     for rejected in result.rejected:
         out.print(f"Rejected: {rejected.name} - {rejected.reason}")
-    out.print(f"[bold]Answer:[/] {result.answer}")
+    for check in result.checks:
+        out.print(f"Check [{check.stage} {check.kind}]: {check.detected} -> {check.action}", highlight=False)
+    if result.answer is None:
+        out.print(f"[bold]Answer:[/] unparseable (the reply was {result.raw_answer[:100]!r})")
+    else:
+        out.print(f"[bold]Answer:[/] {result.answer}")
     if result.explanation:
         out.print(result.explanation)
     u = result.usage

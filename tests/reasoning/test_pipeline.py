@@ -61,9 +61,7 @@ def settings(home: Path, responder: Responder) -> Settings:
 
 def _run(settings: Settings, item: Item) -> CoReasonResult:
     with CoReasoner(settings) as reasoner:
-        return reasoner.run(
-            item.question, item.lang, options=item.options, task=item.task, english=item.english, region=item.region
-        )
+        return reasoner.run_item(item)
 
 
 def test_free_text_question_runs_all_stages_and_writes_the_run(settings: Settings) -> None:
@@ -224,3 +222,36 @@ def test_no_endpoint_is_said_before_the_store_is_opened(home: Path, monkeypatch:
     with pytest.raises(LLMError, match="OPENAI_BASE_URL"):
         CoReasoner(load_settings(home=home))
     assert not (home / "graph").exists()
+
+
+def test_an_unreadable_answer_is_re_asked_once_and_the_re_ask_is_read(settings: Settings) -> None:
+    item = SW_MCQ.model_copy(update={"question": SW_MCQ.question + " (toleo la 2)"})
+    result = _run(settings, item)
+    assert (result.answer, result.answer_status, result.raw_answer) == ("A", "parsed", "A")
+    assert [(c.kind, c.action) for c in result.checks] == [("answer", "re-asked"), ("answer", "accepted")]
+    assert result.checks[0].detected.startswith("unparseable: no option letter")
+    assert result.checks[0].expected == "exactly one of the option letters A, B"
+
+
+def test_an_answer_unreadable_after_the_re_ask_is_recorded_never_guessed(settings: Settings) -> None:
+    item = SW_MCQ.model_copy(update={"question": SW_MCQ.question + " (toleo la 3)", "gold": "A", "id": "q3"})
+    result = _run(settings, item)
+    assert (result.answer, result.answer_status, result.status) == (None, "unparseable", "unparseable")
+    assert [c.action for c in result.checks] == ["re-asked", "recorded"]
+    exported = result.export()
+    assert (exported["prediction"], exported["gold"], exported["answer_idx"], exported["status"]) == (
+        None,
+        "A",
+        "A",
+        "unparseable",
+    )
+    with open_store(settings) as store:
+        rows = store.query(
+            "MATCH (r:Run {key: $key})-[h:HAS_CHECK]->(c:Check) RETURN r.status AS status, r.answer AS answer, "
+            "c.action AS action ORDER BY c.index",
+            {"key": result.run_key},
+        )
+    assert [(r["status"], r["answer"], r["action"]) for r in rows] == [
+        ("unparseable", None, "re-asked"),
+        ("unparseable", None, "recorded"),
+    ]

@@ -15,6 +15,8 @@ from kg.graph.schema import check_relationship
 __all__ = [
     "Question",
     "Run",
+    "RunStatus",
+    "Check",
     "Chain",
     "Step",
     "Scaffold",
@@ -44,11 +46,17 @@ class Question(Node):
     task: Task = "qa"
     options: dict[str, str] | None = None
     english: str | None = None
+    # The benchmark item's id: two items may ask the same question with different references.
+    item: str | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def key(self) -> str:
-        return stable_hash(self.lang, self.task, self.text, self.options)
+        return stable_hash(self.lang, self.task, self.text, self.options, self.item)
+
+
+# A run answered (its answer read), answered but unreadable, or failed at a stage.
+RunStatus = Literal["answered", "unparseable", "failed"]
 
 
 class Run(Node):
@@ -60,6 +68,26 @@ class Run(Node):
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     settings_hash: str = ""
     answer: str | None = None
+    status: RunStatus | None = None
+
+
+class Check(Node):
+    """One check of a model output in a run: the stage, what was expected, what was found
+    and what was done (accepted, re-asked, recorded as a violation)."""
+
+    label = "Check"
+    run: NonEmpty
+    index: int = Field(ge=0)
+    stage: NonEmpty
+    kind: Literal["answer", "language"]
+    expected: NonEmpty
+    detected: NonEmpty
+    action: Literal["accepted", "re-asked", "recorded"]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def key(self) -> str:
+        return f"{self.run}:check:{self.index}"
 
 
 class Chain(Node):
@@ -118,7 +146,7 @@ class Link(Relationship):
     """A structural relationship without properties (HAS_RUN, HAS_STEP, NEXT, CITES, ...)."""
 
     endpoint_fields = frozenset({"type", "start_label", "start", "end_label", "end"})
-    type: Literal["HAS_RUN", "HAS_CHAIN", "HAS_STEP", "NEXT", "HAS_SCAFFOLD", "HAS_PASSAGE", "CITES"]
+    type: Literal["HAS_RUN", "HAS_CHAIN", "HAS_STEP", "NEXT", "HAS_SCAFFOLD", "HAS_CHECK", "HAS_PASSAGE", "CITES"]
     start_label: str
     start: NonEmpty
     end_label: str

@@ -90,7 +90,8 @@ def test_demo_runs_every_language_on_the_scripted_responder_and_says_so(
     assert sorted(line["lang"] for line in lines) == ["en", "ja", "ko", "sw", "th", "yo", "zh"]
     assert all(line["error"] is None and set(line) == set(EXPORT_FIELDS) for line in lines)
     assert all(line["en_concept_chain"] and line["local_concept_chain"] and line["response"] for line in lines)
-    answers = {line["lang"]: line["response"].split("\n\n")[0] for line in lines}  # the answer, then why
+    assert all(line["status"] == "answered" and line["checks"][-1]["action"] == "accepted" for line in lines)
+    answers = {line["lang"]: line["prediction"] for line in lines}
     assert answers["yo"] == "A" and answers["zh"] == "A" and answers["en"] == "entailment"
     query = "MATCH (r:Run)-[h:HAS_SCAFFOLD]->(:Scaffold)-[s:HAS_STEP]->(:ScaffoldStep)-[c:CITES_PRACTICE]->() "
     query += "RETURN count(DISTINCT r) AS runs"
@@ -138,6 +139,7 @@ ITEMS = [
         "options": {"A": "Artemether-lumefantrine", "B": "Metformin"},
         "region": "KE",
         "english": "Which is the first-line drug for uncomplicated malaria in Kenya?",
+        "gold": "A",
     },
     {
         "id": "en-nli",
@@ -164,7 +166,9 @@ def test_ask_a_file_writes_the_export_and_a_rerun_skips_what_was_answered(
     assert all(set(line) == set(EXPORT_FIELDS) for line in lines)  # one shape, answered or not
     by_id = {line["id"]: line for line in lines}
     assert set(by_id) == {"demo-sw", "sw-mcq", "en-nli", "unscripted"} and len(lines) == 4
-    assert by_id["sw-mcq"]["answer_idx"] == "A" and by_id["en-nli"]["lang"] == "en"
+    assert by_id["sw-mcq"]["prediction"] == "A" and by_id["sw-mcq"]["status"] == "answered"
+    assert by_id["sw-mcq"]["answer_idx"] == by_id["sw-mcq"]["gold"] == "A"  # the paper's field holds the gold
+    assert by_id["en-nli"]["lang"] == "en" and by_id["unscripted"]["status"] == "failed"
     assert "no fixture matches this request" in by_id["unscripted"]["error"] and by_id["unscripted"]["run_key"]
     assert by_id["demo-sw"]["error"] is None and by_id["demo-sw"]["en_concept_chain"]
 
