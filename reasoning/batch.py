@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from kg.errors import ConfigError, IngestError, MedcoreError
+from kg.errors import IngestError, MedcoreError
 from reasoning.results import CoReasonResult, FailedItem, Item, export_line
 
 if TYPE_CHECKING:
@@ -65,8 +65,7 @@ async def run_batch(
 
 def read_items(path: Path, defaults: dict[str, Any] | None = None) -> list[Item]:
     """Every item of a JSONL file, checked before anything runs: a field a line lacks is
-    taken from `defaults` (the command line's --lang, --task, --region), and each language
-    must be one the pipeline has a profile for.
+    taken from `defaults` (the command line's --lang, --task, --region).
 
     Raises:
         IngestError: a malformed line, or an item that cannot run (names file, line and field).
@@ -81,20 +80,14 @@ def read_items(path: Path, defaults: dict[str, Any] | None = None) -> list[Item]
                     items.append(_item(raw, defaults or {}))
                 except ValueError as exc:  # pydantic's, JSON's and UTF-8's errors are ValueErrors
                     raise IngestError(_problem(exc, raw), path=str(path), line=number) from None
-                except ConfigError as exc:
-                    raise IngestError(f"lang: {exc}", path=str(path), line=number) from None
     return items
 
 
 def _item(raw: bytes, defaults: dict[str, Any]) -> Item:
-    from reasoning.languages import language
-
     record = json.loads(raw.decode("utf-8"))
     if not isinstance(record, dict):
         raise ValueError('not a JSON object; give one item per line: {"question": ..., "lang": ...}')
-    item = Item.model_validate(defaults | record)
-    language(item.lang)  # a language without a profile cannot run: say so before the batch starts
-    return item
+    return Item.model_validate(defaults | record)
 
 
 def _problem(exc: ValueError, raw: bytes) -> str:

@@ -1,7 +1,10 @@
-"""The languages the pipeline knows: name for prompts, regions for local practice.
+"""The languages the pipeline runs in: a name for prompts and the regions whose local
+practice applies.
 
-A new language is a line in reasoning/data/languages.jsonl (plus its terms in the graph),
-not a code change.
+Any ISO 639-1 code runs. A language with a profile in reasoning/data/languages.jsonl gets
+its prompt name and regions from there; any other gets a generic profile (its ISO name, no
+regions: local practice is then retrieved only for a `--region` given with the question).
+A new profile is a line in that file (plus its terms in the graph), not a code change.
 """
 
 from __future__ import annotations
@@ -13,8 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from ingest.jsonl import read_jsonl
-from kg.errors import ConfigError
-from kg.languages import check_language
+from kg.languages import check_language, language_names
 
 __all__ = ["Language", "language", "languages"]
 
@@ -25,23 +27,26 @@ class Language(BaseModel):
     code: str
     name: str
     regions: tuple[str, ...] = ()
+    generic: bool = False  # no profile: the ISO name, no regions
 
 
 @cache
 def languages() -> dict[str, Language]:
+    """The languages with a profile, by code."""
     path = Path(str(resources.files("reasoning").joinpath("data/languages.jsonl")))
     return {lang.code: lang for lang in read_jsonl(path, Language)}
 
 
 def language(code: str) -> Language:
-    """The pipeline's profile of an ISO 639-1 code; MultiMed-X's "jp" is read as "ja".
+    """The profile of an ISO 639-1 code (MultiMed-X's "jp" is read as "ja"), generic when
+    there is none.
 
     Raises:
-        ConfigError: not an ISO 639-1 code, or a language the pipeline has no profile for
-            (lists the known ones).
+        ConfigError: not an ISO 639-1 code.
     """
-    known = languages()
     code = check_language(code)
-    if code not in known:
-        raise ConfigError(f"no co-reasoning profile for language code {code!r}; known: {', '.join(sorted(known))}")
-    return known[code]
+    known = languages().get(code)
+    if known is not None:
+        return known
+    name = language_names()[code].split(";")[0]  # "Spanish; Castilian" -> "Spanish"
+    return Language(code=code, name=name, generic=True)

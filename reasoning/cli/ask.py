@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kg.errors import MedcoreError
-from kg.languages import check_region
+from kg.languages import check_language, check_region
 from reasoning.cli.common import (
     JsonFlag,
     QuietFlag,
@@ -55,9 +55,7 @@ def demo_items() -> list[Item]:
 
 
 def _language(code: str | None) -> str | None:
-    from reasoning.languages import language
-
-    return checked(lambda c: language(c).code, code)
+    return checked(check_language, code)
 
 
 def _region(code: str | None) -> str | None:

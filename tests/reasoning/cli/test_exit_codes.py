@@ -40,7 +40,6 @@ ROOT = Path(__file__).resolve().parents[3]
         (["ask", ""], "Invalid value for QUESTION: is empty"),
         (["ask", "Homa?"], "Invalid value for --lang: is required with QUESTION"),
         (["ask", "Homa?", "--lang", "xx"], "'xx' is not an ISO 639-1 language code"),
-        (["ask", "Homa?", "--lang", "de"], "no co-reasoning profile for language code 'de'"),
         (["ask", "Homa?", "--lang", "sw", "--task", "essay"], "'essay' is not one of qa, mcq, nli"),
         (["ask", "Homa?", "--lang", "sw", "--options", "{oops"], "not JSON"),
         (["ask", "Homa?", "--lang", "sw", "--task", "mcq"], "--task mcq needs the options"),
