@@ -172,8 +172,8 @@ class CoReasoner:
         local, usage = language(item.lang), Usage()
         english_language = language(ENGLISH)
         run_key = self.run_key(item)
-        en_chain, lo_chain = await asyncio.gather(
-            elicit(self.llm, item, local, english_language, usage), elicit(self.llm, item, local, local, usage)
+        (en_chain, en_checks), (lo_chain, lo_checks) = await asyncio.gather(
+            elicit(self.llm, item, local, "english", usage), elicit(self.llm, item, local, "local", usage)
         )
         if not item.english and en_chain.question_english:
             item = item.model_copy(update={"english": en_chain.question_english})
@@ -203,7 +203,7 @@ class CoReasoner:
             answer_status=synthesis.parsed.status,
             raw_answer=synthesis.reply.answer,
             explanation=synthesis.reply.explanation,
-            checks=synthesis.checks,
+            checks=[*en_checks, *lo_checks, *synthesis.checks],
             usage=usage,
             prompt_versions=self.prompt_versions,
         )

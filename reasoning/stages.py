@@ -9,15 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from reasoning.answers import ParsedAnswer, allowed_answers, parse_answer
+from reasoning.answers import ParsedAnswer
+from reasoning.checks import in_language, readable_answer
 from reasoning.languages import Language
+from reasoning.languages import language as language_profile
 from reasoning.llm.client import LLM
 from reasoning.llm.usage import Usage
 from reasoning.prompts import prompt
 from reasoning.results import CheckResult, Evidence, Item, ScaffoldStepResult
 from reasoning.schemas import ConceptChain, FinalAnswer, ReasoningChain
 
-__all__ = ["Synthesis", "abstract", "elicit", "read_answer", "synthesize"]
+__all__ = ["Synthesis", "abstract", "elicit", "synthesize"]
 
 _TASK = {
     "qa": "Answer the question in a short paragraph.",
@@ -35,11 +37,15 @@ def options_text(item: Item) -> str:
     return "\n".join(f"{key}. {text}" for key, text in sorted((item.options or {}).items()))
 
 
-async def elicit(llm: LLM, item: Item, question_language: Language, language: Language, usage: Usage) -> ReasoningChain:
-    """A reasoning chain in `language` for the question (in `question_language`); when
-    the English chain reasons over a local question, the model also translates it."""
-    translate = language.code == "en" and question_language.code != "en" and not item.english
-    question = item.english if language.code == "en" and item.english else item.question
+async def elicit(
+    llm: LLM, item: Item, question_language: Language, role: Literal["english", "local"], usage: Usage
+) -> tuple[ReasoningChain, list[CheckResult]]:
+    """The English or the local reasoning chain for the question (in `question_language`),
+    and the check of its language; when the English chain reasons over a local question,
+    the model also translates it."""
+    language = language_profile("en") if role == "english" else question_language
+    translate = role == "english" and question_language.code != "en" and not item.english
+    question = item.english if role == "english" and item.english else item.question
     messages = prompt("elicit").messages(
         question_language="English" if question is item.english else question_language.name,
         language=language.name,
@@ -51,8 +57,12 @@ async def elicit(llm: LLM, item: Item, question_language: Language, language: La
         question=question,
         options=options_text(item),
     )
-    chain, _ = await llm.structured(messages, ReasoningChain, usage)
-    return chain
+    other = question_language.code if role == "english" else "en"
+    return await in_language(llm, messages, ReasoningChain, _chain_text, language, other, f"elicit:{role}", usage)
+
+
+def _chain_text(chain: ReasoningChain) -> str:
+    return "\n".join([*chain.steps, chain.answer])
 
 
 async def abstract(llm: LLM, steps: list[str], language: Language, usage: Usage) -> ConceptChain:
@@ -81,8 +91,8 @@ async def synthesize(
     evidence: list[Evidence],
     usage: Usage,
 ) -> Synthesis:
-    """The answer in the question's language. A reply whose answer cannot be read for
-    certain is re-asked once, stating what is allowed; then it is recorded as unparseable."""
+    """The answer in the question's language, with the checks of its language and of its
+    answer (each failure re-asked once, then recorded: `reasoning.checks`)."""
     lines = [f"{s.index}. {s.text}" for s in scaffold]
     facts = [f"- [{e.kind}, {e.region}] {e.statement} ({e.source})" for e in evidence] or ["(none found)"]
     messages = prompt("synthesize").messages(
@@ -94,34 +104,13 @@ async def synthesize(
         scaffold="\n".join(lines),
         evidence="\n".join(facts),
     )
-    reply, _ = await llm.structured(messages, FinalAnswer, usage)
-    parsed = read_answer(reply.answer, item)
-    checks = [_answer_check(item, parsed, "re-asked")]
-    if parsed.status == "unparseable":
-        allowed = allowed_answers(item.task, item.options, item.label_set)
-        again = f"Your answer could not be read ({parsed.how}). Reply again as JSON; the answer must be {allowed}."
-        messages = [
-            *messages,
-            {"role": "assistant", "content": reply.model_dump_json()},
-            {"role": "user", "content": again},
-        ]
-        reply, _ = await llm.structured(messages, FinalAnswer, usage)
-        parsed = read_answer(reply.answer, item)
-        checks.append(_answer_check(item, parsed, "recorded"))
-    return Synthesis(reply, parsed, checks)
-
-
-def read_answer(text: str, item: Item) -> ParsedAnswer:
-    """The answer an item's reply gives, read by `reasoning.answers.parse_answer`."""
-    return parse_answer(text, item.task, item.options, labels=item.label_set)
-
-
-def _answer_check(item: Item, parsed: ParsedAnswer, if_unread: Literal["re-asked", "recorded"]) -> CheckResult:
-    detected = f"{parsed.value} ({parsed.how})" if parsed.status == "parsed" else f"unparseable: {parsed.how}"
-    return CheckResult(
-        stage="synthesize",
-        kind="answer",
-        expected=allowed_answers(item.task, item.options, item.label_set),
-        detected=detected,
-        action="accepted" if parsed.status == "parsed" else if_unread,
+    reply, checks = await in_language(
+        llm, messages, FinalAnswer, lambda r: _answer_text(r, item), language, "en", "synthesize", usage
     )
+    reply, parsed, answer_checks = await readable_answer(llm, messages, reply, item, usage)
+    return Synthesis(reply, parsed, [*checks, *answer_checks])
+
+
+def _answer_text(reply: FinalAnswer, item: Item) -> str:
+    """What of the final reply is prose in the question's language: a letter or a label is not."""
+    return f"{reply.answer}\n{reply.explanation}" if item.task == "qa" else reply.explanation

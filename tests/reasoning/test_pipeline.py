@@ -228,16 +228,17 @@ def test_an_unreadable_answer_is_re_asked_once_and_the_re_ask_is_read(settings: 
     item = SW_MCQ.model_copy(update={"question": SW_MCQ.question + " (toleo la 2)"})
     result = _run(settings, item)
     assert (result.answer, result.answer_status, result.raw_answer) == ("A", "parsed", "A")
-    assert [(c.kind, c.action) for c in result.checks] == [("answer", "re-asked"), ("answer", "accepted")]
-    assert result.checks[0].detected.startswith("unparseable: no option letter")
-    assert result.checks[0].expected == "exactly one of the option letters A, B"
+    answer_checks = [c for c in result.checks if c.kind == "answer"]
+    assert [c.action for c in answer_checks] == ["re-asked", "accepted"]
+    assert answer_checks[0].detected.startswith("unparseable: no option letter")
+    assert answer_checks[0].expected == "exactly one of the option letters A, B"
 
 
 def test_an_answer_unreadable_after_the_re_ask_is_recorded_never_guessed(settings: Settings) -> None:
     item = SW_MCQ.model_copy(update={"question": SW_MCQ.question + " (toleo la 3)", "gold": "A", "id": "q3"})
     result = _run(settings, item)
     assert (result.answer, result.answer_status, result.status) == (None, "unparseable", "unparseable")
-    assert [c.action for c in result.checks] == ["re-asked", "recorded"]
+    assert [c.action for c in result.checks if c.kind == "answer"] == ["re-asked", "recorded"]
     exported = result.export()
     assert (exported["prediction"], exported["gold"], exported["answer_idx"], exported["status"]) == (
         None,
@@ -247,11 +248,33 @@ def test_an_answer_unreadable_after_the_re_ask_is_recorded_never_guessed(setting
     )
     with open_store(settings) as store:
         rows = store.query(
-            "MATCH (r:Run {key: $key})-[h:HAS_CHECK]->(c:Check) RETURN r.status AS status, r.answer AS answer, "
-            "c.action AS action ORDER BY c.index",
+            "MATCH (r:Run {key: $key})-[h:HAS_CHECK]->(c:Check {kind: 'answer'}) RETURN r.status AS status, "
+            "r.answer AS answer, c.action AS action ORDER BY c.index",
             {"key": result.run_key},
         )
     assert [(r["status"], r["answer"], r["action"]) for r in rows] == [
         ("unparseable", None, "re-asked"),
         ("unparseable", None, "recorded"),
     ]
+
+
+def test_a_chain_or_answer_in_the_wrong_language_is_re_asked_then_recorded(settings: Settings) -> None:
+    item = SW_MCQ.model_copy(update={"question": SW_MCQ.question + " (toleo la 4)"})
+    result = _run(settings, item)
+    language = [(c.stage, c.detected.split(":")[0], c.action) for c in result.checks if c.kind == "language"]
+    assert language == [
+        ("elicit:english", "ok", "accepted"),
+        ("elicit:local", "violation", "re-asked"),  # written in English
+        ("elicit:local", "ok", "accepted"),  # the re-ask is in Swahili, and it is what the run uses
+        ("synthesize", "violation", "re-asked"),
+        ("synthesize", "violation", "recorded"),  # still English: recorded, never silent
+    ]
+    assert result.local.steps[0].startswith("Malaria isiyo kali")
+    assert result.answer == "A"  # the answer itself is read; the violation stays on record
+    with open_store(settings) as store:
+        rows = store.query(
+            "MATCH (r:Run {key: $key})-[h:HAS_CHECK]->(c:Check {kind: 'language', action: 'recorded'}) "
+            "RETURN c.stage AS stage, c.expected AS expected, c.detected AS detected",
+            {"key": result.run_key},
+        )
+    assert [(r["stage"], r["expected"], r["detected"][:13]) for r in rows] == [("synthesize", "sw", "violation: en")]
