@@ -1,29 +1,44 @@
-"""Grounding a concept chain in the graph: every concept gets an id, none is dropped.
+"""Grounding a concept chain in the graph: every concept gets an id, none is dropped, and
+none is linked to a concept its own words contradict.
 
-A concept the model named is looked up by its surface form in the chain's language, then by
-its English gloss. Found by the gloss only, its surface becomes a learned term of that
-concept. Failing both, the dictionary matcher looks inside the surface and the gloss for a
-known term ("insecticide-treated mosquito net" holds "mosquito net"): the concept is
-grounded to that broader concept (method `partial:...`), and nothing is learned from it.
-Found by none, it becomes a learned concept of its own (an `ML` id from its gloss), with
-the run as provenance.
+Both sides of a concept are looked up: its surface form in the chain's language and its
+English gloss. A candidate that takes the opposite side of an axis from the other side's
+words (Hypotension for "shinikizo la damu la juu", glossed "hypertension") is rejected
+(`kg.linking.opposites`). When both sides find a concept and they differ, the stronger
+evidence wins (an exact or variant match beats an abbreviation, which beats a fuzzy one),
+then agreement with the other chain, then the surface, the words actually written; the
+conflict is recorded on the concept. Found by the gloss only, a present concept's surface
+becomes a learned term of it. Failing both, the dictionary matcher looks inside the words for
+a known term ("insecticide-treated mosquito net" holds "mosquito net": the broader concept,
+method `partial:...`, nothing learned). Found by none, it becomes a learned concept of its
+own (an `ML` id from its gloss), with the run as provenance.
 
-The matcher does not add concepts the model left out: it cannot see negation ("no signs of
-severe malaria") and would put concepts into the chain that the reasoning rules out.
+Each concept keeps its assertion: present, absent or possible, from the model, and absent as
+well when its words carry a negation cue (`reasoning.negation`); the cue is stripped before
+lookup, and nothing is learned from the words of an absent or possible concept. Step
+numbers counted from 1 (a model that ignores "the first step is 0") are detected per chain
+from where the surfaces occur; repeated mentions stay, in order.
+
+The matcher does not add concepts the model left out: it cannot see negation in running
+text and would put concepts into the chain that the reasoning rules out.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection, Sequence
 
 from kg.graph.model import Concept, HasType, Term, stable_hash
 from kg.graph.store import GraphStore
 from kg.linking.lexicon import ConceptInfo
 from kg.linking.lexicon_cache import add_learned_term
 from kg.linking.normalizer import Candidate, Normalizer
+from kg.linking.opposites import opposed
 from kg.linking.text import fold
+from reasoning.negation import negation_cue
 from reasoning.results import GroundedConcept
-from reasoning.schemas import ConceptChain, Role
+from reasoning.schemas import ChainConcept, ConceptChain
 
-__all__ = ["ground_chain", "ROLE_TYPES"]
+__all__ = ["ROLE_TYPES", "ground_chain", "step_base"]
 
 # The UMLS semantic type a learned concept gets from its role in the chain.
 ROLE_TYPES: dict[str, str] = {
@@ -36,87 +51,151 @@ ROLE_TYPES: dict[str, str] = {
     "other": "T071",  # Entity
 }
 _PARTIAL = 0.9  # a phrase grounded by the known term inside it is a narrower concept
+_STRENGTH = {"exact": 3, "variant": 3, "abbreviation": 2, "fuzzy": 1, "homophone": 1}
 
 
 def ground_chain(
-    chain: ConceptChain, steps: list[str], lang: str, normalizer: Normalizer, store: GraphStore, run: str
-) -> list[GroundedConcept]:
-    """The chain's concepts in step order, each with a concept id and how it was found."""
-    grounded = [
-        _ground_one(c.surface, c.gloss, c.role, min(c.step, len(steps) - 1), lang, normalizer, store, run)
-        for c in chain.concepts
-    ]
-    return sorted(grounded, key=lambda g: g.step)
+    chain: ConceptChain,
+    steps: list[str],
+    lang: str,
+    normalizer: Normalizer,
+    store: GraphStore,
+    run: str,
+    *,
+    prefer: Collection[str] = (),
+) -> tuple[list[GroundedConcept], int]:
+    """The chain's concepts in step order (repeats kept), each with an id, how it was found
+    and its assertion; and the chain's step base (0, or 1 when the model counted from 1).
+    `prefer`: the other chain's concept ids, which settle a tie between surface and gloss."""
+    base = step_base(chain.concepts, steps)
+    grounder = _Grounder(normalizer, store, run, lang, prefer)
+    grounded = [grounder.ground(c, min(max(c.step - base, 0), len(steps) - 1)) for c in chain.concepts]
+    return sorted(grounded, key=lambda g: g.step), base
 
 
-def _ground_one(
-    surface: str, gloss: str, role: Role, step: int, lang: str, normalizer: Normalizer, store: GraphStore, run: str
-) -> GroundedConcept:
-    found = normalizer.lookup(surface, lang)
-    if found:
-        return _grounded(surface, gloss, role, step, found[0], found[0].method)
-    by_gloss = normalizer.lookup(gloss, "en") if gloss else []
-    if by_gloss:
-        best = by_gloss[0]
+def step_base(concepts: Sequence[ChainConcept], steps: Sequence[str]) -> int:
+    """1 when the step numbers count from 1: one is past the last step and none is 0, or the
+    surfaces occur in the steps one earlier more often than in the steps named."""
+    numbers = [c.step for c in concepts]
+    if not numbers or min(numbers) == 0:
+        return 0
+    if max(numbers) >= len(steps):
+        return 1
+    folded = [fold(step) for step in steps]
+
+    def hits(shift: int) -> int:
+        return sum(fold(c.surface) in folded[c.step - shift] for c in concepts)
+
+    return 1 if hits(1) > hits(0) else 0
+
+
+class _Grounder:
+    def __init__(self, normalizer: Normalizer, store: GraphStore, run: str, lang: str, prefer: Collection[str]):
+        self.normalizer, self.store, self.run, self.lang = normalizer, store, run, lang
+        self.prefer = set(prefer)
+
+    def ground(self, concept: ChainConcept, step: int) -> GroundedConcept:
+        cue = negation_cue(concept.surface, self.lang) or negation_cue(concept.gloss, "en")
+        status = "absent" if cue else concept.status
+        surface, gloss = _without_cue(concept.surface, self.lang), _without_cue(concept.gloss, "en")
+        notes: list[str] = []
+        by_surface = self._lookup(surface, self.lang, gloss, notes)
+        by_gloss = self._lookup(gloss, "en", surface, notes) if gloss else None
+        found, how = self._decide(by_surface, by_gloss, notes)
+        if found is not None and how == "gloss" and by_surface is None and status == "present":
+            self._learn_term(concept.surface, found, gloss)
+        if found is None:
+            inside = self._inside(surface, self.lang) or self._inside(gloss, "en")
+            if inside is not None:
+                found, how = inside._replace(score=inside.score * _PARTIAL), "partial"
+        if found is None:
+            found, how = self._learned_concept(concept, surface, gloss, learn_terms=status == "present"), "learned"
+        method = found.method if how == "surface" else how if how == "learned" else f"{how}:{found.method}"
+        return GroundedConcept(
+            surface=concept.surface,
+            gloss=concept.gloss,
+            role=concept.role,
+            role_given=concept.role_given,
+            step=step,
+            status=status,
+            status_cue=cue,
+            cui=found.cui,
+            name=found.name,
+            score=round(found.score, 4),
+            method=method,
+            notes=notes,
+        )
+
+    def _lookup(self, text: str, lang: str, other_side: str, notes: list[str]) -> Candidate | None:
+        """The best candidate for `text` that does not contradict its own words or the other side's."""
+        for candidate in self.normalizer.lookup(text, lang) if text else []:
+            if opposed(text, candidate.term) or (other_side and opposed(other_side, candidate.name)):
+                notes.append(f"{text!r} -> {candidate.name} ({candidate.method}) rejected: opposite meaning")
+                continue
+            return candidate
+        return None
+
+    def _decide(
+        self, by_surface: Candidate | None, by_gloss: Candidate | None, notes: list[str]
+    ) -> tuple[Candidate | None, str]:
+        if by_surface is None or by_gloss is None or by_surface.cui == by_gloss.cui:
+            return (by_surface, "surface") if by_surface is not None else (by_gloss, "gloss")
+        surface_rank = (_STRENGTH[by_surface.method], by_surface.cui in self.prefer)
+        gloss_rank = (_STRENGTH[by_gloss.method], by_gloss.cui in self.prefer)
+        winner, side = (by_gloss, "gloss") if gloss_rank > surface_rank else (by_surface, "surface")
+        notes.append(
+            f"surface -> {by_surface.name} ({by_surface.method}), gloss -> {by_gloss.name} ({by_gloss.method}): "
+            f"{side} kept"
+        )
+        return winner, side
+
+    def _inside(self, text: str, lang: str) -> Candidate | None:
+        """The concept of the longest known term inside `text`, if any."""
+        mentions = self.normalizer.link(text, lang) if text else []
+        longest = max(mentions, key=lambda m: m.end - m.start, default=None)
+        return longest.best if longest else None
+
+    def _learn_term(self, surface: str, found: Candidate, gloss: str) -> None:
+        source = f"learned in run {self.run} from the gloss {gloss!r}"
         term = Term(
             text=surface,
-            lang=lang,
-            cui=best.cui,
-            source=f"learned in run {run} from the gloss {gloss!r}",
+            lang=self.lang,
+            cui=found.cui,
+            source=source,
             status="learned",
-            confidence=best.score,
-            run=run,
+            confidence=found.score,
+            run=self.run,
         )
-        add_learned_term(store, normalizer, term)
-        return _grounded(surface, gloss, role, step, best, f"gloss:{best.method}")
-    inside = _inside(surface, lang, normalizer) or _inside(gloss, "en", normalizer)
-    if inside is not None:
-        return _grounded(surface, gloss, role, step, inside, f"partial:{inside.method}", _PARTIAL)
-    return _learned_concept(surface, gloss, role, step, lang, normalizer, store, run)
+        add_learned_term(self.store, self.normalizer, term)
+
+    def _learned_concept(self, concept: ChainConcept, surface: str, gloss: str, *, learn_terms: bool) -> Candidate:
+        name = gloss or surface or concept.surface
+        tui = ROLE_TYPES[concept.role]
+        cui = "ML" + stable_hash("learned", fold(name))[:12]
+        node = Concept(cui=cui, name=name, semantic_types=[tui], source=f"learned in run {self.run}")
+        self.store.upsert([node, HasType(start=cui, end=tui)])
+        for text, text_lang in ((surface, self.lang), (gloss, "en")) if learn_terms else ():
+            if text:
+                term = Term(
+                    text=text,
+                    lang=text_lang,
+                    cui=cui,
+                    source=f"learned in run {self.run}",
+                    status="learned",
+                    confidence=0.5,
+                    run=self.run,
+                )
+                add_learned_term(self.store, self.normalizer, term)
+        self.normalizer.lexicon.concepts.setdefault(cui, ConceptInfo(cui=cui, name=name, semantic_types=(tui,)))
+        return Candidate(cui, name, (tui,), 0.5, "exact", name, "en")
 
 
-def _inside(text: str, lang: str, normalizer: Normalizer) -> Candidate | None:
-    """The concept of the longest known term inside `text`, if any."""
-    mentions = normalizer.link(text, lang) if text else []
-    longest = max(mentions, key=lambda m: m.end - m.start, default=None)
-    return longest.best if longest else None
-
-
-def _learned_concept(
-    surface: str, gloss: str, role: Role, step: int, lang: str, normalizer: Normalizer, store: GraphStore, run: str
-) -> GroundedConcept:
-    name = gloss or surface
-    cui = "ML" + stable_hash("learned", fold(name))[:12]
-    concept = Concept(cui=cui, name=name, semantic_types=[ROLE_TYPES[role]], source=f"learned in run {run}")
-    store.upsert([concept, HasType(start=cui, end=ROLE_TYPES[role])])
-    for text, text_lang in ((surface, lang), (gloss, "en")):
-        if text:
-            term = Term(
-                text=text,
-                lang=text_lang,
-                cui=cui,
-                source=f"learned in run {run}",
-                status="learned",
-                confidence=0.5,
-                run=run,
-            )
-            add_learned_term(store, normalizer, term)
-    normalizer.lexicon.concepts.setdefault(cui, ConceptInfo(cui=cui, name=name, semantic_types=(ROLE_TYPES[role],)))
-    return GroundedConcept(
-        surface=surface, gloss=gloss, role=role, step=step, cui=cui, name=name, score=0.5, method="learned"
-    )
-
-
-def _grounded(
-    surface: str, gloss: str, role: Role, step: int, found: Candidate, method: str, discount: float = 1.0
-) -> GroundedConcept:
-    return GroundedConcept(
-        surface=surface,
-        gloss=gloss,
-        role=role,
-        step=step,
-        cui=found.cui,
-        name=found.name,
-        score=round(found.score * discount, 4),
-        method=method,
-    )
+def _without_cue(text: str, lang: str) -> str:
+    """`text` without a leading or trailing negation cue: "hakuna dalili za malaria kali"
+    -> "dalili za malaria kali", what is looked up."""
+    cue = negation_cue(text, lang)
+    if not cue:
+        return text
+    folded = fold(text)
+    core = folded[len(cue) :] if folded.startswith(cue) else folded[: -len(cue)]
+    return core.strip() or text

@@ -32,6 +32,7 @@ from reasoning.results import (
     ChainResult,
     CoReasonResult,
     FailedItem,
+    GroundedConcept,
     Item,
     Task,
 )
@@ -217,15 +218,20 @@ class CoReasoner:
         self, item: Item, run_key: str, local: Any, en_chain: Any, lo_chain: Any, en_concepts: Any, lo_concepts: Any
     ) -> tuple[ChainResult, ChainResult, AlignmentResult, list[Any], list[str]]:
         with self._lexicon_lock:  # lookups must not see a term half-learned by another thread
-            english = self._grounded("english", ENGLISH, en_chain.steps, en_chain.answer, en_concepts, run_key)
-            local_chain = self._grounded("local", local.code, lo_chain.steps, lo_chain.answer, lo_concepts, run_key)
+            english = self._grounded("english", ENGLISH, en_chain, en_concepts, run_key)
+            local_chain = self._grounded("local", local.code, lo_chain, lo_concepts, run_key, english.concepts)
         self._link(item, run_key, english, local_chain)
         alignment = self._align(english, local_chain)
         regions = [item.region] if item.region else list(local.regions)
+        # Concepts the reasoning rules out never drive retrieval.
         wanted = [
-            *(english.concepts[p.english].cui for p in alignment.pairs),
-            *(local_chain.concepts[p.local].cui for p in alignment.pairs),
-            *(local_chain.concepts[j].cui for j in alignment.local_only),
+            c.cui
+            for c in (
+                *(english.concepts[p.english] for p in alignment.pairs),
+                *(local_chain.concepts[p.local] for p in alignment.pairs),
+                *(local_chain.concepts[j] for j in alignment.local_only),
+            )
+            if c.status != "absent"
         ]
         evidence = retrieve(self.store, wanted, lang=local.code, regions=regions, top_k=self.settings.retrieve_top_k)
         return english, local_chain, alignment, evidence, regions
@@ -262,10 +268,14 @@ class CoReasoner:
         )
 
     def _grounded(
-        self, role: Any, lang: str, steps: list[str], answer: str, concepts: Any, run_key: str
+        self, role: Any, lang: str, chain: Any, concepts: Any, run_key: str, prefer: Sequence[GroundedConcept] = ()
     ) -> ChainResult:
-        grounded = ground_chain(concepts, steps, lang, self.normalizer, self.store, run_key)
-        return ChainResult(role=role, lang=lang, steps=steps, answer=answer, concepts=grounded)
+        grounded, base = ground_chain(
+            concepts, chain.steps, lang, self.normalizer, self.store, run_key, prefer={c.cui for c in prefer}
+        )
+        return ChainResult(
+            role=role, lang=lang, steps=chain.steps, answer=chain.answer, concepts=grounded, step_base=base
+        )
 
     def _link(self, item: Item, run_key: str, english: ChainResult, local: ChainResult) -> None:
         run = self._run_node(item, run_key)

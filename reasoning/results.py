@@ -13,7 +13,7 @@ from kg.graph.model import RunStatus, Task
 from kg.languages import check_language, check_region
 from reasoning.answers import NLI_LABELS
 from reasoning.llm.usage import Usage
-from reasoning.schemas import Role
+from reasoning.schemas import Assertion, Role
 
 __all__ = [
     "Task",
@@ -88,11 +88,15 @@ class GroundedConcept(_Model):
     surface: str
     gloss: str
     role: Role
+    role_given: str | None = None  # the model's own word for the role, when it was not one of ours
     step: int
+    status: Assertion = "present"  # absent and possible concepts are never findings
+    status_cue: str | None = None  # the negation cue in its words that made it absent
     cui: str
     name: str
     score: float
-    method: str  # exact | variant | abbreviation | fuzzy | gloss:<method> | learned
+    method: str  # exact | variant | abbreviation | fuzzy | homophone | gloss:<method> | partial:<method> | learned
+    notes: list[str] = []  # candidates rejected (opposite meaning), surface and gloss in conflict
     source: Literal["llm", "matcher"] = "llm"
 
 
@@ -102,6 +106,7 @@ class ChainResult(_Model):
     steps: list[str]
     answer: str
     concepts: list[GroundedConcept] = []
+    step_base: int = 0  # 1 when the model numbered the steps from 1 (read and corrected)
 
 
 class AlignedPair(_Model):
@@ -137,7 +142,8 @@ class ScaffoldStepResult(_Model):
     index: int
     text: str
     origin: Literal["english", "local", "fused"]
-    cuis: list[str]
+    cuis: list[str]  # the concepts the step asserts (present or possible)
+    ruled_out: list[str] = []  # the concepts the step rules out: never findings, never evidence
     evidence: list[Evidence] = []
 
 
@@ -208,6 +214,11 @@ class CoReasonResult(_Model):
             "run_key": self.run_key,
             "error": None,
         }
+
+    def assertion_of(self, cui: str) -> Assertion:
+        """How the chains assert a concept they both may mention: present if either does."""
+        found = {c.status for c in (*self.english.concepts, *self.local.concepts) if c.cui == cui}
+        return "present" if "present" in found or not found else "possible" if "possible" in found else "absent"
 
     def name_of(self, cui: str) -> str:
         for concept in (*self.english.concepts, *self.local.concepts):

@@ -61,6 +61,7 @@ def chain_items(run_key: str, chain: ChainResult) -> Iterator[Node | Relationshi
             lang=chain.lang,
             score=min(concept.score, 1.0),
             method=concept.method,
+            status=concept.status,
         )
 
 
@@ -92,8 +93,9 @@ def _scaffold(result: CoReasonResult) -> Iterator[Node | Relationship]:
     yield from steps
     for node, step in zip(steps, result.scaffold, strict=True):
         yield Link(type="HAS_STEP", start_label="Scaffold", start=scaffold.key, end_label="ScaffoldStep", end=node.key)
-        for cui in step.cuis:
-            yield Mention(source_label="ScaffoldStep", start=node.key, cui=cui, surface=result.name_of(cui), lang="en")
+        for cui in [*step.cuis, *step.ruled_out]:
+            name, status = result.name_of(cui), "absent" if cui in step.ruled_out else result.assertion_of(cui)
+            yield Mention(source_label="ScaffoldStep", start=node.key, cui=cui, surface=name, lang="en", status=status)
         for fact in step.evidence:
             yield CitesPractice(
                 step=node.key, head=fact.head, tail=fact.tail, practice_key=fact.key, statement=fact.statement

@@ -1,5 +1,9 @@
 """Fusing the scaffold: the English chain's order is the backbone, local-only concepts go
-in where they belong, evidence attaches to the steps it grounds, rejections say why."""
+in where they belong, evidence attaches to the steps it grounds, rejections say why.
+
+A concept the reasoning rules out (status absent) is never a finding of the scaffold: on a
+step it is listed as ruled out, not among the step's concepts (so no evidence attaches to
+it), and a local-only one is not inserted but rejected, with that reason."""
 
 from __future__ import annotations
 
@@ -31,10 +35,14 @@ def _english_step(
     index: int, text: str, english: ChainResult, local: ChainResult, alignment: AlignmentResult
 ) -> ScaffoldStepResult:
     own = [i for i, c in enumerate(english.concepts) if c.step == index]
-    partners = {p.english: local.concepts[p.local].cui for p in alignment.pairs}
-    cuis = list(dict.fromkeys([english.concepts[i].cui for i in own] + [partners[i] for i in own if i in partners]))
+    partners = {p.english: local.concepts[p.local] for p in alignment.pairs}
+    concepts = [english.concepts[i] for i in own] + [partners[i] for i in own if i in partners]
+    cuis = list(dict.fromkeys(c.cui for c in concepts if c.status != "absent"))
+    ruled_out = list(dict.fromkeys(c.cui for c in concepts if c.status == "absent" and c.cui not in cuis))
     fused = any(i in partners for i in own)
-    return ScaffoldStepResult(index=index, text=text, origin="fused" if fused else "english", cuis=cuis)
+    return ScaffoldStepResult(
+        index=index, text=text, origin="fused" if fused else "english", cuis=cuis, ruled_out=ruled_out
+    )
 
 
 def _local_only(
@@ -48,6 +56,10 @@ def _local_only(
     rejected = []
     for j in alignment.local_only:
         concept = local.concepts[j]
+        if concept.status == "absent":
+            reason = "local-only, and the local reasoning rules it out"
+            rejected.append(RejectedConcept(cui=concept.cui, name=concept.name, reason=reason))
+            continue
         if concept.method == "learned" and concept.cui not in supported:
             reason = "local-only, unknown to the graph and not supported by local practice"
             rejected.append(RejectedConcept(cui=concept.cui, name=concept.name, reason=reason))

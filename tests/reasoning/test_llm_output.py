@@ -32,5 +32,8 @@ def test_invalid_output_says_what_is_wrong() -> None:
         parse_json('{"steps": ["a", }', ReasoningChain)
     with pytest.raises(OutputError, match="steps"):
         parse_json('{"answer": "x"}', ReasoningChain)
-    with pytest.raises(OutputError, match="role"):
-        parse_json('{"concepts": [{"surface": "homa", "role": "symptom-ish"}]}', ConceptChain)
+    with pytest.raises(OutputError, match="surface"):
+        parse_json('{"concepts": [{"gloss": "fever", "role": "finding"}]}', ConceptChain)
+    # A role outside the list is not an error: it becomes "other", the model's word kept.
+    chain = parse_json('{"concepts": [{"surface": "homa", "role": "symptom-ish"}]}', ConceptChain)
+    assert (chain.concepts[0].role, chain.concepts[0].role_given) == ("other", "symptom-ish")

@@ -68,3 +68,37 @@ def test_fusion_keeps_english_order_inserts_local_only_and_rejects_the_unsupport
     assert [r.cui for r in rejected] == ["ML0123456789ab"] and "not supported" in rejected[0].reason
     cited = [e for s in steps for e in s.evidence]
     assert cited and all(e.head in s.cuis or e.tail in s.cuis for s in steps for e in s.evidence)
+
+
+SEVERE = "MC100003"
+
+
+def test_a_ruled_out_concept_is_never_a_finding_of_the_scaffold(seeded: GraphStore) -> None:
+    severe_en = _concept(SEVERE, "severe malaria", 1).model_copy(update={"status": "absent"})
+    severe_sw = _concept(SEVERE, "malaria kali", 1).model_copy(update={"status": "absent"})
+    english = ChainResult(
+        role="english",
+        lang="en",
+        steps=["Fever and a positive RDT mean malaria.", "There are no signs of severe malaria.", "Treat with AL."],
+        answer="AL",
+        concepts=[_concept(MALARIA, "malaria", 0), severe_en, _concept(AL, "AL", 2)],
+    )
+    local = ChainResult(
+        role="local",
+        lang="sw",
+        steps=["Ana malaria.", "Hakuna dalili za malaria kali.", "Dawa ya AL."],
+        answer="AL",
+        concepts=[_concept(MALARIA, "malaria", 0), severe_sw, _concept(AL, "AL", 2)],
+    )
+    alignment = AlignmentResult(
+        pairs=[AlignedPair(english=0, local=0, cui_english=MALARIA, cui_local=MALARIA, score=1.0)],
+        english_only=[1, 2],
+        local_only=[1, 2],
+    )
+    evidence = retrieve(seeded, [MALARIA, AL], lang="sw", regions=["KE"], top_k=20)
+    steps, rejected = fuse(english, local, alignment, evidence)
+    severe_steps = [s for s in steps if SEVERE in s.cuis]
+    assert severe_steps == []  # not asserted anywhere
+    assert [s.ruled_out for s in steps if s.ruled_out] == [[SEVERE]]
+    assert all(e.head != SEVERE and e.tail != SEVERE for s in steps for e in s.evidence)
+    assert [(r.cui, r.reason) for r in rejected] == [(SEVERE, "local-only, and the local reasoning rules it out")]

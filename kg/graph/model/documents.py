@@ -46,6 +46,9 @@ class Mention(Relationship):
     start_char: int | None = Field(default=None, ge=0)
     score: float = Field(default=1.0, ge=0.0, le=1.0)
     method: str = "exact"
+    # Whether the text asserts the concept: present, absent ("no signs of severe malaria") or
+    # possible (suspected); a passage's mentions are not assessed (None).
+    status: Literal["present", "absent", "possible"] | None = None
 
     def ends(self) -> Ends:
         return Ends("MENTIONS", self.source_label, self.start, "Concept", self.cui)
