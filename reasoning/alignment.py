@@ -21,15 +21,16 @@ English-only or local-only.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
+from kg.graph.store import GraphStore
 from kg.linking.text import fold
+from reasoning.results import AlignedPair, AlignmentResult, ChainResult, GroundedConcept
 
-__all__ = ["AlignWeights", "ChainConcept", "Aligned", "ChainAlignment", "align_chains"]
+__all__ = ["AlignWeights", "align", "align_chains"]
 
 
 class AlignWeights(BaseModel):
@@ -46,36 +47,21 @@ class AlignWeights(BaseModel):
     threshold: float = Field(default=0.5, ge=0, le=1)
 
 
-@dataclass(frozen=True)
-class ChainConcept:
-    """A concept of a chain: its id when grounded (None when not), English gloss, surface."""
-
-    cui: str | None
-    gloss: str
-    surface: str
-    step: int = 0
-
-
-@dataclass(frozen=True, order=True)
-class Aligned:
-    english: int  # index into the English chain
-    local: int  # index into the local chain
-    score: float
-
-
-@dataclass(frozen=True)
-class ChainAlignment:
-    pairs: list[Aligned]
-    english_only: list[int]
-    local_only: list[int]
+def align(store: GraphStore, english: ChainResult, local: ChainResult, weights: AlignWeights) -> AlignmentResult:
+    """Align two grounded chains, with the graph neighbourhood of their concepts. The graph
+    only tells apart concepts with different ids: it is not fetched when every concept has
+    its namesake on the other side."""
+    en_cuis, local_cuis = {c.cui for c in english.concepts}, {c.cui for c in local.concepts}
+    kg = store.subgraph(sorted(en_cuis | local_cuis), hops=1) if en_cuis != local_cuis else None
+    return align_chains(english.concepts, local.concepts, kg, weights)
 
 
 def align_chains(
-    english: Sequence[ChainConcept],
-    local: Sequence[ChainConcept],
+    english: Sequence[GroundedConcept],
+    local: Sequence[GroundedConcept],
     kg: nx.Graph | None = None,
     weights: AlignWeights | None = None,
-) -> ChainAlignment:
+) -> AlignmentResult:
     """The best one-to-one alignment of two chains (see the module docstring).
 
     Args:
@@ -93,10 +79,13 @@ def align_chains(
             score = _score(i, j, similarity, weights)
             if score >= weights.threshold:
                 bipartite.add_edge(("en", i), ("local", j), weight=score * score, score=score)
-    matched = nx.max_weight_matching(bipartite)
-    pairs = sorted(Aligned(*_ends(a, b), round(bipartite[a][b]["score"], 4)) for a, b in matched)
+    ends = sorted((*_ends(a, b), round(bipartite[a][b]["score"], 4)) for a, b in nx.max_weight_matching(bipartite))
+    pairs = [
+        AlignedPair(english=i, local=j, cui_english=english[i].cui, cui_local=local[j].cui, score=score)
+        for i, j, score in ends
+    ]
     taken_en, taken_local = {p.english for p in pairs}, {p.local for p in pairs}
-    return ChainAlignment(
+    return AlignmentResult(
         pairs=pairs,
         english_only=[i for i in range(len(english)) if i not in taken_en],
         local_only=[j for j in range(len(local)) if j not in taken_local],
@@ -127,15 +116,16 @@ class _NodeSimilarity:
         self.weights = weights
         self.kg = _concept_graph(kg) if kg is not None else None
 
-    def __call__(self, a: ChainConcept, b: ChainConcept) -> float:
-        if a.cui and a.cui == b.cui:
+    def __call__(self, a: GroundedConcept, b: GroundedConcept) -> float:
+        if a.cui == b.cui:
             return 1.0
-        gloss = fuzz.token_sort_ratio(fold(a.gloss), fold(b.gloss)) / 100 if a.gloss and b.gloss else 0.0
+        a_gloss, b_gloss = a.gloss or a.name, b.gloss or b.name
+        gloss = fuzz.token_sort_ratio(fold(a_gloss), fold(b_gloss)) / 100 if a_gloss and b_gloss else 0.0
         gloss = gloss if gloss >= self.weights.gloss_floor else 0.0
         return max(gloss, self._closeness(a.cui, b.cui))
 
-    def _closeness(self, a: str | None, b: str | None) -> float:
-        if self.kg is None or not a or not b or a not in self.kg or b not in self.kg:
+    def _closeness(self, a: str, b: str) -> float:
+        if self.kg is None or a not in self.kg or b not in self.kg:
             return 0.0
         if self.kg.has_edge(a, b):
             return self.weights.kg_neighbour

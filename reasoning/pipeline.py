@@ -10,35 +10,39 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
-from kg.graph.model import Run, stable_hash
+from kg.errors import MedcoreError
+from kg.graph.model import Node, Relationship, Run, stable_hash
 from kg.graph.store import GraphStore, open_store
 from kg.linking.lexicon_cache import Report, load_normalizer
 from kg.settings import Settings
-from reasoning.alignment import AlignWeights, ChainConcept, align_chains
+from reasoning.alignment import AlignWeights, align
 from reasoning.grounding import ground_chain
-from reasoning.languages import language
+from reasoning.languages import Language, language
 from reasoning.llm.cache import ResponseCache
 from reasoning.llm.client import LLM
 from reasoning.llm.usage import Usage
 from reasoning.prompts import STAGES, prompt
 from reasoning.results import (
-    AlignedPair,
     AlignmentResult,
     ChainResult,
+    CheckResult,
     CoReasonResult,
+    Evidence,
     FailedItem,
     GroundedConcept,
     Item,
     Task,
 )
 from reasoning.retrieval import retrieve
-from reasoning.run_graph import chain_items, question_node, result_items, run_items
+from reasoning.run_graph import failure_items, question_node, result_items
 from reasoning.scaffold import fuse
+from reasoning.schemas import ConceptChain, ReasoningChain
 from reasoning.stages import abstract, elicit, synthesize
 
 __all__ = ["CoReasoner"]
@@ -167,74 +171,108 @@ class CoReasoner:
 
         return self._run(run_batch(self, items, concurrency=concurrency, out=out, progress=progress))
 
-    # -- the stages ----------------------------------------------------------------------
+    # -- one question through the stages -------------------------------------------------
 
     async def arun_item(self, item: Item) -> CoReasonResult:
-        local, usage = language(item.lang), Usage()
-        english_language = language(ENGLISH)
-        run_key = self.run_key(item)
+        """Answer one item; a failure is recorded on its run (status, stage, error) and raised."""
+        run = QuestionRun(item=item, key=self.run_key(item), local=language(item.lang))
+        try:
+            return await self._answer(run)
+        except MedcoreError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            await self._on_graph_thread(
+                self._write, failure_items(run.item, self._run_node(run), run.stage, error), run
+            )
+            raise
+
+    async def _answer(self, run: QuestionRun) -> CoReasonResult:
+        llm, item, local, usage = self.llm, run.item, run.local, run.usage
         (en_chain, en_checks), (lo_chain, lo_checks) = await asyncio.gather(
-            elicit(self.llm, item, local, "english", usage), elicit(self.llm, item, local, "local", usage)
+            elicit(llm, item, local, "english", usage), elicit(llm, item, local, "local", usage)
         )
+        run.checks += [*en_checks, *lo_checks]
         if not item.english and en_chain.question_english:
-            item = item.model_copy(update={"english": en_chain.question_english})
+            run.item = item.model_copy(update={"english": en_chain.question_english})
+        run.stage = "abstract"
         en_concepts, lo_concepts = await asyncio.gather(
-            abstract(self.llm, en_chain.steps, english_language, usage),
-            abstract(self.llm, lo_chain.steps, local, usage),
+            abstract(llm, en_chain.steps, language(ENGLISH), usage), abstract(llm, lo_chain.steps, local, usage)
         )
+        run.stage = "ground"
         # Graph work runs on worker threads: the event loop keeps other questions' calls
         # moving while this one waits on the store.
-        graph = await self._on_graph_thread(
-            self._ground_link_align_retrieve, item, run_key, local, en_chain, lo_chain, en_concepts, lo_concepts
-        )
-        english, local_chain, alignment, evidence, regions = graph
-        scaffold, rejected = fuse(english, local_chain, alignment, evidence)
-        synthesis = await synthesize(self.llm, item, local, ", ".join(regions), scaffold, evidence, usage)
+        grounded = await self._on_graph_thread(self._ground, run, (en_chain, en_concepts), (lo_chain, lo_concepts))
+        run.stage = "align"
+        found = await self._on_graph_thread(self._align_and_retrieve, run, *grounded)
+        run.stage = "synthesize"
+        english, local_chain = grounded
+        scaffold, rejected = fuse(english, local_chain, found.alignment, found.evidence)
+        region = ", ".join(found.regions)
+        synthesis = await synthesize(llm, run.item, local, region, scaffold, found.evidence, usage)
         result = CoReasonResult(
-            run_key=run_key,
-            item=item,
-            model=self.llm.model,
+            run_key=run.key,
+            item=run.item,
+            model=llm.model,
             english=english,
             local=local_chain,
-            alignment=alignment,
-            evidence=evidence,
+            alignment=found.alignment,
+            evidence=found.evidence,
             scaffold=scaffold,
             rejected=rejected,
             answer=synthesis.parsed.value,
             answer_status=synthesis.parsed.status,
             raw_answer=synthesis.reply.answer,
             explanation=synthesis.reply.explanation,
-            checks=[*en_checks, *lo_checks, *synthesis.checks],
+            checks=[*run.checks, *synthesis.checks],
             usage=usage,
             prompt_versions=self.prompt_versions,
         )
-        await self._on_graph_thread(self.store.upsert, result_items(result, self._run_node(item, run_key)))
+        run.stage = "write"
+        await self._on_graph_thread(self._write, result_items(result, self._run_node(run)), run)
         return result
 
     async def _on_graph_thread(self, work: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._graph_thread, work, *args)
 
-    def _ground_link_align_retrieve(
-        self, item: Item, run_key: str, local: Any, en_chain: Any, lo_chain: Any, en_concepts: Any, lo_concepts: Any
-    ) -> tuple[ChainResult, ChainResult, AlignmentResult, list[Any], list[str]]:
+    def _ground(
+        self, run: QuestionRun, english: tuple[ReasoningChain, ConceptChain], local: tuple[ReasoningChain, ConceptChain]
+    ) -> tuple[ChainResult, ChainResult]:
         with self._lexicon_lock:  # lookups must not see a term half-learned by another thread
-            english = self._grounded("english", ENGLISH, en_chain, en_concepts, run_key)
-            local_chain = self._grounded("local", local.code, lo_chain, lo_concepts, run_key, english.concepts)
-        self._link(item, run_key, english, local_chain)
-        alignment = self._align(english, local_chain)
-        regions = [item.region] if item.region else list(local.regions)
-        # Concepts the reasoning rules out never drive retrieval.
-        wanted = [
-            c.cui
-            for c in (
-                *(english.concepts[p.english] for p in alignment.pairs),
-                *(local_chain.concepts[p.local] for p in alignment.pairs),
-                *(local_chain.concepts[j] for j in alignment.local_only),
-            )
-            if c.status != "absent"
+            en = self._grounded("english", ENGLISH, *english, run.key)
+            return en, self._grounded("local", run.local.code, *local, run.key, prefer=en.concepts)
+
+    def _grounded(
+        self,
+        role: Literal["english", "local"],
+        lang: str,
+        chain: ReasoningChain,
+        concepts: ConceptChain,
+        run_key: str,
+        prefer: Sequence[GroundedConcept] = (),
+    ) -> ChainResult:
+        cuis = {c.cui for c in prefer}
+        grounded, base = ground_chain(concepts, chain.steps, lang, self.normalizer, self.store, run_key, prefer=cuis)
+        return ChainResult(
+            role=role, lang=lang, steps=chain.steps, answer=chain.answer, concepts=grounded, step_base=base
+        )
+
+    def _align_and_retrieve(self, run: QuestionRun, english: ChainResult, local: ChainResult) -> Found:
+        alignment = align(self.store, english, local, self.weights)
+        regions = [run.item.region] if run.item.region else list(run.local.regions)
+        concepts = [
+            *(english.concepts[p.english] for p in alignment.pairs),
+            *(local.concepts[p.local] for p in alignment.pairs),
+            *(local.concepts[j] for j in alignment.local_only),
         ]
-        evidence = retrieve(self.store, wanted, lang=local.code, regions=regions, top_k=self.settings.retrieve_top_k)
-        return english, local_chain, alignment, evidence, regions
+        wanted = [c.cui for c in concepts if c.status != "absent"]  # what is ruled out drives nothing
+        top_k = self.settings.retrieve_top_k
+        return Found(
+            alignment, retrieve(self.store, wanted, lang=run.local.code, regions=regions, top_k=top_k), regions
+        )
+
+    def _write(self, items: Iterable[Node | Relationship], run: QuestionRun) -> None:
+        """The run's whole record, in place of any earlier record of the same run key."""
+        self.store.clear_run(run.key)
+        self.store.upsert(items)
 
     def run_key(self, item: Item) -> str:
         """hash(the item as the model sees it, its id, and the settings hash)."""
@@ -256,49 +294,32 @@ class CoReasoner:
         ]
         return stable_hash(self.llm.model, self.prompt_versions, shaping)
 
-    def _run_node(self, item: Item, run_key: str) -> Run:
-        question = question_node(item).key
+    def _run_node(self, run: QuestionRun) -> Run:
         return Run(
-            key=run_key,
-            question=question,
+            key=run.key,
+            question=question_node(run.item).key,
             model=self.llm.model,
-            lang=item.lang,
+            lang=run.item.lang,
             prompt_versions=self.prompt_versions,
             settings_hash=self.settings_hash,
         )
 
-    def _grounded(
-        self, role: Any, lang: str, chain: Any, concepts: Any, run_key: str, prefer: Sequence[GroundedConcept] = ()
-    ) -> ChainResult:
-        grounded, base = ground_chain(
-            concepts, chain.steps, lang, self.normalizer, self.store, run_key, prefer={c.cui for c in prefer}
-        )
-        return ChainResult(
-            role=role, lang=lang, steps=chain.steps, answer=chain.answer, concepts=grounded, step_base=base
-        )
 
-    def _link(self, item: Item, run_key: str, english: ChainResult, local: ChainResult) -> None:
-        run = self._run_node(item, run_key)
-        self.store.upsert([*run_items(item, run), *chain_items(run_key, english), *chain_items(run_key, local)])
+@dataclass
+class QuestionRun:
+    """One question on its way through the stages: where it is and what it has gathered."""
 
-    def _align(self, english: ChainResult, local: ChainResult) -> AlignmentResult:
-        en_cuis, local_cuis = {c.cui for c in english.concepts}, {c.cui for c in local.concepts}
-        # The graph only tells apart concepts with different ids: skip the fetch when every
-        # concept has its namesake on the other side.
-        kg = self.store.subgraph(sorted(en_cuis | local_cuis), hops=1) if en_cuis != local_cuis else None
-        found = align_chains(_chain(english), _chain(local), kg, self.weights)
-        pairs = [
-            AlignedPair(
-                english=p.english,
-                local=p.local,
-                cui_english=english.concepts[p.english].cui,
-                cui_local=local.concepts[p.local].cui,
-                score=p.score,
-            )
-            for p in found.pairs
-        ]
-        return AlignmentResult(pairs=pairs, english_only=found.english_only, local_only=found.local_only)
+    item: Item
+    key: str
+    local: Language
+    usage: Usage = field(default_factory=Usage)
+    stage: str = "elicit"
+    checks: list[CheckResult] = field(default_factory=list)
 
 
-def _chain(chain: ChainResult) -> list[ChainConcept]:
-    return [ChainConcept(cui=c.cui, gloss=c.gloss or c.name, surface=c.surface, step=c.step) for c in chain.concepts]
+class Found(NamedTuple):
+    """What alignment and retrieval found for a question."""
+
+    alignment: AlignmentResult
+    evidence: list[Evidence]
+    regions: list[str]

@@ -1,6 +1,7 @@
 """A run as graph nodes and relationships: question, run, chains, steps, mentions,
-alignments, scaffold, cited practice and rejections. Every key derives from the run key,
-so writing a run twice changes nothing."""
+alignments, scaffold, cited practice, rejections and checks. Every key derives from the run
+key; the pipeline clears a run's record before writing it again (`GraphStore.clear_run`), so
+the graph holds the latest attempt of each run key and nothing of the ones before."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from kg.graph.model import (
 )
 from reasoning.results import ChainResult, CoReasonResult, Item
 
-__all__ = ["question_node", "run_items", "chain_items", "result_items"]
+__all__ = ["failure_items", "question_node", "result_items"]
 
 
 def question_node(item: Item) -> Question:
@@ -33,14 +34,32 @@ def question_node(item: Item) -> Question:
     )
 
 
-def run_items(item: Item, run: Run) -> Iterator[Node | Relationship]:
+def failure_items(item: Item, run: Run, stage: str, error: str) -> Iterator[Node | Relationship]:
+    """The record of a run that failed: its question, and the run with where and why."""
+    yield from _question_and_run(item, run.model_copy(update={"status": "failed", "stage": stage, "error": error}))
+
+
+def result_items(result: CoReasonResult, run: Run) -> Iterator[Node | Relationship]:
+    """The whole record of a finished run: question, run (answer, status), chains, checks,
+    alignments and scaffold."""
+    yield from _question_and_run(result.item, run.model_copy(update={"answer": result.answer, "status": result.status}))
+    yield from _chain(run.key, result.english)
+    yield from _chain(run.key, result.local)
+    for index, check in enumerate(result.checks):
+        node = Check(run=run.key, index=index, **check.model_dump())
+        yield node
+        yield Link(type="HAS_CHECK", start_label="Run", start=run.key, end_label="Check", end=node.key)
+    yield from _scaffold(result)
+
+
+def _question_and_run(item: Item, run: Run) -> Iterator[Node | Relationship]:
     question = question_node(item)
     yield question
     yield run
     yield Link(type="HAS_RUN", start_label="Question", start=question.key, end_label="Run", end=run.key)
 
 
-def chain_items(run_key: str, chain: ChainResult) -> Iterator[Node | Relationship]:
+def _chain(run_key: str, chain: ChainResult) -> Iterator[Node | Relationship]:
     node = Chain(run=run_key, role=chain.role, lang=chain.lang, answer=chain.answer)
     yield node
     yield Link(type="HAS_CHAIN", start_label="Run", start=run_key, end_label="Chain", end=node.key)
@@ -63,16 +82,6 @@ def chain_items(run_key: str, chain: ChainResult) -> Iterator[Node | Relationshi
             method=concept.method,
             status=concept.status,
         )
-
-
-def result_items(result: CoReasonResult, run: Run) -> Iterator[Node | Relationship]:
-    """What a finished run adds: its answer and status, its checks, alignments and scaffold."""
-    yield run.model_copy(update={"answer": result.answer, "status": result.status})
-    for index, check in enumerate(result.checks):
-        node = Check(run=run.key, index=index, **check.model_dump())
-        yield node
-        yield Link(type="HAS_CHECK", start_label="Run", start=run.key, end_label="Check", end=node.key)
-    yield from _scaffold(result)
 
 
 def _scaffold(result: CoReasonResult) -> Iterator[Node | Relationship]:

@@ -31,6 +31,7 @@ __all__ = [
     "VOCABULARY_FINGERPRINT",
     "ADD_LEARNED_TERMS",
     "PRUNE_DOCUMENTS",
+    "CLEAR_RUN",
 ]
 
 
@@ -211,6 +212,20 @@ PRUNE_DOCUMENTS = Statement(
 )
 
 
+# Before a run is written again: its outcome is reset and what it owns (chains and their
+# steps, the scaffold and its steps, its checks) goes, with every relationship they have,
+# so that the new record is not mixed with the old. The Run node, its question and the
+# vocabulary it taught stay.
+CLEAR_RUN = Statement(
+    "clear_run",
+    "MATCH (r:Run {key: $key}) SET r.answer = null, r.status = null, r.stage = null, r.error = null "
+    "WITH r OPTIONAL MATCH (r)-[h:HAS_CHAIN|HAS_SCAFFOLD|HAS_CHECK]->(o) "
+    "OPTIONAL MATCH (o)-[s:HAS_STEP]->(step) "
+    "DETACH DELETE step, o",
+    ("key",),
+)
+
+
 def catalog() -> Iterator[Statement]:
     """Every statement the store can send, generated from the closed schema."""
     for label in NODE_KEYS:
@@ -221,5 +236,5 @@ def catalog() -> Iterator[Statement]:
     for spec in RELATIONSHIPS.values():
         for start, end in spec.endpoints:
             yield upsert_relationships(spec.type, start, end)
-    yield from (LOCAL_PRACTICE, COUNT_NODES, COUNT_RELATIONSHIPS, DELETE_BATCH)
+    yield from (LOCAL_PRACTICE, COUNT_NODES, COUNT_RELATIONSHIPS, TERMS_PER_LANGUAGE, DELETE_BATCH, CLEAR_RUN)
     yield from (TERMS_PAGE, CONCEPTS_PAGE, VOCABULARY_FINGERPRINT, ADD_LEARNED_TERMS, PRUNE_DOCUMENTS)

@@ -138,6 +138,10 @@ class GraphStore:
             "write the nodes before the relationships that join them"
         )
 
+    def clear_run(self, key: str) -> None:
+        """Delete what a run owns (chains, steps, scaffold, checks), before it is written again."""
+        self._execute(st.CLEAR_RUN, key=key)
+
     def clear(self) -> None:
         """Delete every node and relationship of this graph."""
         while self._execute(st.DELETE_BATCH, limit=self.batch_size)[0]["deleted"]:

@@ -16,6 +16,7 @@ SAMPLE: dict[str, Any] = {
         {"key": "k1", "start": "k1", "end": "k2", "cui": "C0000001", "props": {"note": "sample"}, "xrefs": ["X:1"]}
     ],
     "docs": [{"key": "d1", "passages": 1}],
+    "key": "k1",
     "keys": ["k1", "k2"],
     "types": [],
     "cuis": ["k1"],

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from ingest import build_seed
-from kg import LinkingError, LLMError, load_settings, open_store
+from kg import GraphStore, LinkingError, LLMError, load_settings, open_store
+from kg.graph.model import Concept, Term
 from kg.graph.stores.embedded import EmbeddedServer
 from kg.settings import Settings
 from reasoning.llm.cache import ResponseCache
@@ -278,3 +279,70 @@ def test_a_chain_or_answer_in_the_wrong_language_is_re_asked_then_recorded(setti
             {"key": result.run_key},
         )
     assert [(r["stage"], r["expected"], r["detected"][:13]) for r in rows] == [("synthesize", "sw", "violation: en")]
+
+
+def _run_record(store: GraphStore, key: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The run's own nodes (chains, steps, scaffold, checks) and every relationship from
+    the run and from them, as comparable rows."""
+    owned = (
+        "MATCH (r:Run {key: $key})-[h]->(o) OPTIONAL MATCH (o)-[s:HAS_STEP]->(step) "
+        "WITH r, collect(DISTINCT o) + collect(DISTINCT step) AS nodes UNWIND [r] + nodes AS n "
+    )
+    nodes = store.query(owned + "RETURN labels(n) AS labels, properties(n) AS props", {"key": key})
+    edges = store.query(
+        owned + "MATCH (n)-[e]->(m) RETURN n.key AS start, type(e) AS type, coalesce(m.key, m.cui) AS end, "
+        "properties(e) AS props",
+        {"key": key},
+    )
+
+    def rows(found: list[dict[str, object]]) -> list[tuple[object, ...]]:
+        return sorted(tuple(json.dumps(v, sort_keys=True, default=str) for v in row.values()) for row in found)
+
+    return rows(nodes), rows(edges)
+
+
+def test_a_rerun_after_the_vocabulary_grew_replaces_the_run_and_equals_a_fresh_run(settings: Settings) -> None:
+    first = _run(settings, SW_QA)
+    net = next(c for c in first.local.concepts if c.surface == "chandarua chenye dawa")
+    assert net.method.startswith("partial")  # the broader "mosquito net"
+    with open_store(settings) as store:
+        itn = Concept(cui="MC999001", name="Insecticide-treated net", semantic_types=["T073"], source="test")
+        terms = [
+            Term(text="chandarua chenye dawa", lang="sw", cui="MC999001", source="test"),
+            Term(text="insecticide-treated mosquito net", lang="en", cui="MC999001", source="test"),
+        ]
+        store.upsert([itn, *terms, *(t.denotes() for t in terms)])
+    rerun = _run(settings, SW_QA)
+    # The same key; the chains come from the cache, the synthesis sees a new scaffold.
+    assert rerun.run_key == first.run_key and rerun.usage.cached_calls == 4
+    assert next(c for c in rerun.local.concepts if c.surface == "chandarua chenye dawa").cui == "MC999001"
+    with open_store(settings) as store:
+        replaced = _run_record(store, rerun.run_key)
+        assert not any('"MC000010"' in row[2] for row in replaced[1] if row[1] == '"MENTIONS"')  # nothing stale
+        store.clear_run(rerun.run_key)
+    fresh = _run(settings, SW_QA)
+    with open_store(settings) as store:
+        assert _run_record(store, fresh.run_key) == replaced
+
+
+def test_a_failed_run_is_recorded_with_its_stage_and_a_retry_replaces_the_record(settings: Settings) -> None:
+    once = settings.model_copy(update={"llm_max_retries": 0})
+    item = SW_MCQ.model_copy(update={"question": SW_MCQ.question + " (toleo la 6)"})
+    with CoReasoner(once) as reasoner, pytest.raises(LLMError, match="HTTP 500"):
+        reasoner.run_item(item)
+    with open_store(settings) as store:
+        [failed] = store.query(
+            "MATCH (q:Question)-[h:HAS_RUN]->(r:Run) WHERE q.text = $text "
+            "RETURN r.key AS key, r.status AS status, r.stage AS stage, r.error AS error",
+            {"text": item.question},
+        )
+        assert (failed["status"], failed["stage"]) == ("failed", "synthesize") and "HTTP 500" in failed["error"]
+    result = _run(once, item)  # the fault was scripted once: the retry goes through
+    assert result.run_key == failed["key"] and result.answer == "A"
+    with open_store(settings) as store:
+        [record] = store.query(
+            "MATCH (r:Run {key: $key}) "
+            "RETURN r.status AS status, r.stage AS stage, r.error AS error, r.answer AS answer",
+            {"key": result.run_key},
+        )
+    assert record == {"status": "answered", "stage": None, "error": None, "answer": "A"}

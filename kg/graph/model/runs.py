@@ -69,6 +69,8 @@ class Run(Node):
     settings_hash: str = ""
     answer: str | None = None
     status: RunStatus | None = None
+    stage: str | None = None  # where a failed run stopped
+    error: str | None = None
 
 
 class Check(Node):

@@ -206,7 +206,9 @@ def test_ctrl_c_during_a_batch_exits_130_and_the_rerun_completes_it(built: Path,
         command = [sys.executable, "-m", "reasoning", "ask", "-i", str(items), "-o", str(out), "--lang", "en"]
         batch = subprocess.Popen([*command, "--concurrency", "1"], env=env, cwd=root, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
-        while not (out.exists() and out.read_text(encoding="utf-8").count("\n") >= 1) and time.monotonic() < deadline:
+        while batch.poll() is None and time.monotonic() < deadline:
+            if out.exists() and out.read_text(encoding="utf-8").count("\n") >= 1:
+                break
             time.sleep(0.02)
         batch.send_signal(signal.SIGINT)
         _, err = batch.communicate(timeout=120)

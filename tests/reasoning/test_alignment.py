@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import networkx as nx
 
-from reasoning.alignment import AlignWeights, ChainConcept, align_chains
+from reasoning.alignment import AlignWeights, align_chains
+from reasoning.results import GroundedConcept
 
 FEVER, MALARIA, AL, COUGH, TB, XRAY = "C0015967", "C0024530", "MC000001", "C0010200", "C0041296", "C0039985"
 
 
-def _c(cui: str | None, gloss: str, surface: str = "") -> ChainConcept:
-    return ChainConcept(cui=cui, gloss=gloss, surface=surface or gloss)
+def _c(cui: str | None, gloss: str, surface: str = "") -> GroundedConcept:
+    """A grounded concept; `cui=None` stands for one learned in the run (an id of its own)."""
+    surface = surface or gloss
+    cui = cui or f"ML{abs(hash((gloss, surface))):012d}"[:14]
+    return GroundedConcept(surface=surface, gloss=gloss, role="other", step=0, cui=cui, name=gloss, score=1, method="x")
 
 
 def _pairs(result) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
