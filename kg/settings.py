@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     align_structure: float = Field(default=0.25, ge=0.0, le=1.0)
     align_gloss_floor: float = Field(default=0.6, ge=0.0, le=1.0)
     retrieve_top_k: int = Field(default=8, ge=0)
+    # Fusion: "graph" (aligned concepts merged, local-only ones inserted) or "insertion" (the
+    # paper's: each local concept next to its most similar English one, when at least this similar).
+    fusion: Literal["graph", "insertion"] = "graph"
+    insertion_threshold: float = Field(default=0.7, ge=0.0, le=1.0)
 
     @classmethod
     def settings_customise_sources(

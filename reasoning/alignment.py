@@ -30,7 +30,9 @@ from kg.graph.store import GraphStore
 from kg.linking.text import fold
 from reasoning.results import AlignedPair, AlignmentResult, ChainResult, GroundedConcept
 
-__all__ = ["AlignWeights", "align", "align_chains"]
+__all__ = ["AlignWeights", "Similarity", "align", "align_chains", "compare", "similarities"]
+
+Similarity = list[list[float]]  # [English concept][local concept]
 
 
 class AlignWeights(BaseModel):
@@ -47,13 +49,29 @@ class AlignWeights(BaseModel):
     threshold: float = Field(default=0.5, ge=0, le=1)
 
 
-def align(store: GraphStore, english: ChainResult, local: ChainResult, weights: AlignWeights) -> AlignmentResult:
-    """Align two grounded chains, with the graph neighbourhood of their concepts. The graph
-    only tells apart concepts with different ids: it is not fetched when every concept has
-    its namesake on the other side."""
+def compare(store: GraphStore, english: ChainResult, local: ChainResult, weights: AlignWeights) -> Similarity:
+    """The node similarity of every (English, local) concept pair, with the graph
+    neighbourhood of their concepts. The graph only tells apart concepts with different ids:
+    it is not fetched when every concept has its namesake on the other side."""
     en_cuis, local_cuis = {c.cui for c in english.concepts}, {c.cui for c in local.concepts}
     kg = store.subgraph(sorted(en_cuis | local_cuis), hops=1) if en_cuis != local_cuis else None
-    return align_chains(english.concepts, local.concepts, kg, weights)
+    return similarities(english.concepts, local.concepts, kg, weights)
+
+
+def similarities(
+    english: Sequence[GroundedConcept],
+    local: Sequence[GroundedConcept],
+    kg: nx.Graph | None = None,
+    weights: AlignWeights | None = None,
+) -> Similarity:
+    """similarity[i][j] of English concept i and local concept j (see the module docstring).
+
+    Args:
+        kg: the knowledge-graph neighbourhood of both chains' concepts (nodes are concept
+            ids or `("Concept", id)` tuples, as `GraphStore.subgraph` returns); optional.
+    """
+    node = _NodeSimilarity(kg, weights or AlignWeights())
+    return [[node(e, loc) for loc in local] for e in english]
 
 
 def align_chains(
@@ -62,15 +80,18 @@ def align_chains(
     kg: nx.Graph | None = None,
     weights: AlignWeights | None = None,
 ) -> AlignmentResult:
-    """The best one-to-one alignment of two chains (see the module docstring).
+    """The best one-to-one alignment of two chains."""
+    return align(english, local, similarities(english, local, kg, weights), weights)
 
-    Args:
-        kg: the knowledge-graph neighbourhood of both chains' concepts (nodes are concept
-            ids or `("Concept", id)` tuples, as `GraphStore.subgraph` returns); optional.
-    """
+
+def align(
+    english: Sequence[GroundedConcept],
+    local: Sequence[GroundedConcept],
+    similarity: Similarity,
+    weights: AlignWeights | None = None,
+) -> AlignmentResult:
+    """The best one-to-one alignment, given the node similarities (see the module docstring)."""
     weights = weights or AlignWeights()
-    node = _NodeSimilarity(kg, weights)
-    similarity = [[node(e, loc) for loc in local] for e in english]
     bipartite = nx.Graph()
     for i in range(len(english)):
         for j in range(len(local)):

@@ -21,7 +21,7 @@ from kg.graph.model import Node, Relationship, Run, stable_hash
 from kg.graph.store import GraphStore, open_store
 from kg.linking.lexicon_cache import Report, load_normalizer
 from kg.settings import Settings
-from reasoning.alignment import AlignWeights, align
+from reasoning.alignment import AlignWeights, Similarity, align, compare
 from reasoning.grounding import ground_chain
 from reasoning.languages import Language, language
 from reasoning.llm.cache import ResponseCache
@@ -37,11 +37,13 @@ from reasoning.results import (
     FailedItem,
     GroundedConcept,
     Item,
+    RejectedConcept,
+    ScaffoldStepResult,
     Task,
 )
 from reasoning.retrieval import retrieve
 from reasoning.run_graph import failure_items, question_node, result_items
-from reasoning.scaffold import fuse
+from reasoning.scaffold import fuse, fuse_by_insertion
 from reasoning.schemas import ConceptChain, ReasoningChain
 from reasoning.stages import abstract, elicit, synthesize
 
@@ -205,7 +207,7 @@ class CoReasoner:
         found = await self._on_graph_thread(self._align_and_retrieve, run, *grounded)
         run.stage = "synthesize"
         english, local_chain = grounded
-        scaffold, rejected = fuse(english, local_chain, found.alignment, found.evidence)
+        scaffold, rejected = self._fuse(english, local_chain, found)
         region = ", ".join(found.regions)
         synthesis = await synthesize(llm, run.item, local, region, scaffold, found.evidence, usage)
         result = CoReasonResult(
@@ -256,7 +258,8 @@ class CoReasoner:
         )
 
     def _align_and_retrieve(self, run: QuestionRun, english: ChainResult, local: ChainResult) -> Found:
-        alignment = align(self.store, english, local, self.weights)
+        similarity = compare(self.store, english, local, self.weights)
+        alignment = align(english.concepts, local.concepts, similarity, self.weights)
         regions = [run.item.region] if run.item.region else list(run.local.regions)
         concepts = [
             *(english.concepts[p.english] for p in alignment.pairs),
@@ -264,10 +267,18 @@ class CoReasoner:
             *(local.concepts[j] for j in alignment.local_only),
         ]
         wanted = [c.cui for c in concepts if c.status != "absent"]  # what is ruled out drives nothing
-        top_k = self.settings.retrieve_top_k
-        return Found(
-            alignment, retrieve(self.store, wanted, lang=run.local.code, regions=regions, top_k=top_k), regions
+        evidence = retrieve(
+            self.store, wanted, lang=run.local.code, regions=regions, top_k=self.settings.retrieve_top_k
         )
+        return Found(alignment, similarity, evidence, regions)
+
+    def _fuse(
+        self, english: ChainResult, local: ChainResult, found: Found
+    ) -> tuple[list[ScaffoldStepResult], list[RejectedConcept]]:
+        if self.settings.fusion == "insertion":
+            threshold = self.settings.insertion_threshold
+            return fuse_by_insertion(english, local, found.similarity, found.evidence, threshold)
+        return fuse(english, local, found.alignment, found.evidence)
 
     def _write(self, items: Iterable[Node | Relationship], run: QuestionRun) -> None:
         """The run's whole record, in place of any earlier record of the same run key."""
@@ -291,6 +302,8 @@ class CoReasoner:
             s.align_structure,
             s.align_gloss_floor,
             s.retrieve_top_k,
+            s.fusion,
+            s.insertion_threshold,
         ]
         return stable_hash(self.llm.model, self.prompt_versions, shaping)
 
@@ -321,5 +334,6 @@ class Found(NamedTuple):
     """What alignment and retrieval found for a question."""
 
     alignment: AlignmentResult
+    similarity: Similarity
     evidence: list[Evidence]
     regions: list[str]

@@ -1,11 +1,25 @@
-"""Fusing the scaffold: the English chain's order is the backbone, local-only concepts go
-in where they belong, evidence attaches to the steps it grounds, rejections say why.
+"""Fusing the scaffold, two ways. In both the English chain's order is the backbone,
+evidence attaches to the steps it grounds, and rejections say why.
+
+- `fuse` ("graph", this project's): aligned concepts merge into the English step they
+  align with; local-only concepts are inserted before the English step of the next aligned
+  concept; a local-only concept unknown to the graph and unsupported by local practice is
+  rejected.
+- `fuse_by_insertion` ("insertion", the paper's released code): each local concept goes next
+  to its most similar English concept when their similarity reaches the threshold (0.7 in
+  the paper; here the similarity is this project's, concept identity, gloss and graph
+  neighbourhood), and is dropped when no English concept is that similar. Nothing is merged
+  and alignment plays no part; a local concept that is the very concept it would go next to
+  adds nothing and is not repeated.
 
 A concept the reasoning rules out (status absent) is never a finding of the scaffold: on a
 step it is listed as ruled out, not among the step's concepts (so no evidence attaches to
-it), and a local-only one is not inserted but rejected, with that reason."""
+it), and a local one is not inserted but rejected, with that reason."""
 
 from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
 
 from reasoning.results import (
     AlignmentResult,
@@ -16,7 +30,9 @@ from reasoning.results import (
     ScaffoldStepResult,
 )
 
-__all__ = ["fuse"]
+__all__ = ["fuse", "fuse_by_insertion"]
+
+_RULED_OUT = "the local reasoning rules it out"
 
 
 def fuse(
@@ -27,6 +43,41 @@ def fuse(
     steps = [_english_step(i, text, english, local, alignment) for i, text in enumerate(english.steps)]
     for position, concept in kept:
         steps.insert(position, _local_step(concept, local))
+    steps = [step.model_copy(update={"index": i}) for i, step in enumerate(steps)]
+    return _attach(steps, evidence), rejected
+
+
+def fuse_by_insertion(
+    english: ChainResult,
+    local: ChainResult,
+    similarity: Sequence[Sequence[float]],
+    evidence: list[Evidence],
+    threshold: float = 0.7,
+) -> tuple[list[ScaffoldStepResult], list[RejectedConcept]]:
+    """The paper's fusion (see the module docstring): the scaffold steps and the concepts
+    left out. `similarity[i][j]` is that of English concept i and local concept j."""
+    after: dict[int, list[GroundedConcept]] = defaultdict(list)  # English step -> local concepts next to it
+    rejected = []
+    for j, concept in enumerate(local.concepts):
+        if concept.status == "absent":
+            rejected.append(RejectedConcept(cui=concept.cui, name=concept.name, reason=_RULED_OUT))
+            continue
+        best = max(range(len(english.concepts)), key=lambda i: (similarity[i][j], -i), default=None)
+        if best is None or similarity[best][j] < threshold:
+            score = similarity[best][j] if best is not None else 0.0
+            reason = f"less similar than {threshold} to every English concept (best {score:.2f})"
+            rejected.append(RejectedConcept(cui=concept.cui, name=concept.name, reason=reason))
+            continue
+        neighbour = english.concepts[best]
+        if neighbour.cui != concept.cui and concept.cui not in {c.cui for c in after[neighbour.step]}:
+            after[neighbour.step].append(concept)
+    steps: list[ScaffoldStepResult] = []
+    for index, text in enumerate(english.steps):
+        own = [c for c in english.concepts if c.step == index]
+        cuis = list(dict.fromkeys(c.cui for c in own if c.status != "absent"))
+        ruled_out = list(dict.fromkeys(c.cui for c in own if c.status == "absent" and c.cui not in cuis))
+        steps.append(ScaffoldStepResult(index=0, text=text, origin="english", cuis=cuis, ruled_out=ruled_out))
+        steps += [_local_step(concept, local) for concept in after[index]]
     steps = [step.model_copy(update={"index": i}) for i, step in enumerate(steps)]
     return _attach(steps, evidence), rejected
 
@@ -57,8 +108,7 @@ def _local_only(
     for j in alignment.local_only:
         concept = local.concepts[j]
         if concept.status == "absent":
-            reason = "local-only, and the local reasoning rules it out"
-            rejected.append(RejectedConcept(cui=concept.cui, name=concept.name, reason=reason))
+            rejected.append(RejectedConcept(cui=concept.cui, name=concept.name, reason=_RULED_OUT))
             continue
         if concept.method == "learned" and concept.cui not in supported:
             reason = "local-only, unknown to the graph and not supported by local practice"

@@ -346,3 +346,12 @@ def test_a_failed_run_is_recorded_with_its_stage_and_a_retry_replaces_the_record
             {"key": result.run_key},
         )
     assert record == {"status": "answered", "stage": None, "error": None, "answer": "A"}
+
+
+def test_the_paper_s_insertion_fusion_runs_end_to_end_as_its_own_run(settings: Settings) -> None:
+    graph = _run(settings, SW_QA)
+    insertion = _run(settings.model_copy(update={"fusion": "insertion"}), SW_QA)
+    assert insertion.run_key != graph.run_key  # the fusion mode shapes answers: its own run
+    assert {s.origin for s in insertion.scaffold} <= {"english", "local"}  # nothing merged
+    assert [s.text for s in insertion.scaffold if s.origin == "english"] == insertion.english.steps
+    assert insertion.answer and insertion.answer_status == "parsed"

@@ -10,7 +10,7 @@ from ingest import build_seed
 from kg import GraphStore
 from reasoning.results import AlignedPair, AlignmentResult, ChainResult, GroundedConcept
 from reasoning.retrieval import retrieve
-from reasoning.scaffold import fuse
+from reasoning.scaffold import fuse, fuse_by_insertion
 
 MALARIA, FEVER, AL, NET = "C0024530", "C0015967", "MC000001", "MC000010"
 
@@ -101,4 +101,46 @@ def test_a_ruled_out_concept_is_never_a_finding_of_the_scaffold(seeded: GraphSto
     assert severe_steps == []  # not asserted anywhere
     assert [s.ruled_out for s in steps if s.ruled_out] == [[SEVERE]]
     assert all(e.head != SEVERE and e.tail != SEVERE for s in steps for e in s.evidence)
-    assert [(r.cui, r.reason) for r in rejected] == [(SEVERE, "local-only, and the local reasoning rules it out")]
+    assert [(r.cui, r.reason) for r in rejected] == [(SEVERE, "the local reasoning rules it out")]
+
+
+def test_the_paper_s_insertion_puts_each_local_concept_next_to_its_most_similar_english_one(
+    seeded: GraphStore,
+) -> None:
+    english = ChainResult(
+        role="english",
+        lang="en",
+        steps=["Fever suggests malaria.", "Treat with AL."],
+        answer="AL",
+        concepts=[_concept(FEVER, "fever", 0), _concept(MALARIA, "malaria", 0), _concept(AL, "AL", 1)],
+    )
+    herbs = _concept("ML0123456789ab", "mitishamba", 2, "learned")
+    net = _concept(NET, "chandarua", 1)
+    local = ChainResult(
+        role="local",
+        lang="sw",
+        steps=["Homa na malaria.", "Tumia chandarua.", "Dawa ya mitishamba.", "Si malaria kali."],
+        answer="AL",
+        concepts=[
+            _concept(MALARIA, "malaria", 0),
+            net,
+            herbs,
+            _concept(SEVERE, "malaria kali", 3).model_copy(update={"status": "absent"}),
+        ],
+    )
+    #                 malaria  net   herbs  severe   (local)
+    similarity = [
+        [0.0, 0.0, 0.0, 0.0],  # fever
+        [1.0, 0.2, 0.0, 0.8],  # malaria
+        [0.0, 0.75, 0.3, 0.0],  # AL: the net is "similar enough" to sit next to it
+    ]
+    steps, rejected = fuse_by_insertion(english, local, similarity, [], threshold=0.7)
+    assert [(s.origin, s.cuis) for s in steps] == [
+        ("english", [FEVER, MALARIA]),  # the local malaria is the same concept: not repeated
+        ("english", [AL]),
+        ("local", [NET]),  # next to AL, its most similar English concept
+    ]
+    assert [(r.cui, r.reason) for r in rejected] == [
+        ("ML0123456789ab", "less similar than 0.7 to every English concept (best 0.30)"),
+        (SEVERE, "the local reasoning rules it out"),
+    ]
