@@ -101,6 +101,7 @@ class Settings(BaseSettings):
     align_structure: float = Field(default=0.25, ge=0.0, le=1.0)
     align_gloss_floor: float = Field(default=0.6, ge=0.0, le=1.0)
     retrieve_top_k: int = Field(default=8, ge=0)
+    retrieve_passages: int = Field(default=3, ge=0)  # passages of local documents per question
     # Fusion: "graph" (aligned concepts merged, local-only ones inserted) or "insertion" (the
     # paper's: each local concept next to its most similar English one, when at least this similar).
     fusion: Literal["graph", "insertion"] = "graph"

@@ -41,7 +41,7 @@ from reasoning.results import (
     ScaffoldStepResult,
     Task,
 )
-from reasoning.retrieval import retrieve
+from reasoning.retrieval import retrieve, retrieve_passages
 from reasoning.run_graph import failure_items, question_node, result_items
 from reasoning.scaffold import fuse, fuse_by_insertion
 from reasoning.schemas import ConceptChain, ReasoningChain
@@ -267,8 +267,11 @@ class CoReasoner:
             *(local.concepts[j] for j in alignment.local_only),
         ]
         wanted = [c.cui for c in concepts if c.status != "absent"]  # what is ruled out drives nothing
-        evidence = retrieve(
-            self.store, wanted, lang=run.local.code, regions=regions, top_k=self.settings.retrieve_top_k
+        s, code = self.settings, run.local.code
+        evidence = retrieve(self.store, wanted, lang=code, regions=regions, top_k=s.retrieve_top_k)
+        question = "\n".join(filter(None, [run.item.question, run.item.english]))
+        evidence += retrieve_passages(
+            self.store, wanted, question=question, lang=code, regions=regions, top_k=s.retrieve_passages
         )
         return Found(alignment, similarity, evidence, regions)
 
@@ -302,6 +305,7 @@ class CoReasoner:
             s.align_structure,
             s.align_gloss_floor,
             s.retrieve_top_k,
+            s.retrieve_passages,
             s.fusion,
             s.insertion_threshold,
         ]

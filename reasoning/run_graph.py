@@ -106,6 +106,9 @@ def _scaffold(result: CoReasonResult) -> Iterator[Node | Relationship]:
             name, status = result.name_of(cui), "absent" if cui in step.ruled_out else result.assertion_of(cui)
             yield Mention(source_label="ScaffoldStep", start=node.key, cui=cui, surface=name, lang="en", status=status)
         for fact in step.evidence:
+            if fact.kind == "passage":
+                yield Link(type="CITES", start_label="ScaffoldStep", start=node.key, end_label="Passage", end=fact.key)
+                continue
             yield CitesPractice(
                 step=node.key, head=fact.head, tail=fact.tail, practice_key=fact.key, statement=fact.statement
             )

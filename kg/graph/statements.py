@@ -32,6 +32,8 @@ __all__ = [
     "ADD_LEARNED_TERMS",
     "PRUNE_DOCUMENTS",
     "CLEAR_RUN",
+    "PASSAGES_MENTIONING",
+    "BROADER_WITHIN",
 ]
 
 
@@ -141,6 +143,29 @@ LOCAL_PRACTICE = Statement(
     ("cuis", "region", "lang", "kinds"),
 )
 
+# Passages of local documents that mention any of the concepts, with the concepts each
+# mentions; documents without a region apply everywhere.
+PASSAGES_MENTIONING = Statement(
+    "passages_mentioning",
+    "UNWIND $cuis AS cui "
+    "MATCH (p:Passage)-[m:MENTIONS]->(c:Concept {cui: cui}) "
+    "MATCH (d:Document)-[h:HAS_PASSAGE]->(p) "
+    "WHERE size($regions) = 0 OR d.region IS NULL OR d.region IN $regions "
+    "WITH p, d, collect(DISTINCT c.cui) AS cuis "
+    "RETURN p.key AS key, p.text AS text, p.lang AS lang, d.title AS title, d.source AS source, "
+    "d.region AS region, cuis ORDER BY size(cuis) DESC, key LIMIT $limit",
+    ("cuis", "regions", "limit"),
+)
+
+# Which of the concepts are a broader concept (IS_A parent) of another of them.
+BROADER_WITHIN = Statement(
+    "broader_within",
+    "UNWIND $cuis AS cui "
+    "MATCH (c:Concept {cui: cui})-[r:IS_A]->(p:Concept) WHERE p.cui IN $cuis "
+    "RETURN DISTINCT p.cui AS cui",
+    ("cuis",),
+)
+
 COUNT_NODES = Statement(
     "count_nodes",
     "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS count",
@@ -238,3 +263,4 @@ def catalog() -> Iterator[Statement]:
             yield upsert_relationships(spec.type, start, end)
     yield from (LOCAL_PRACTICE, COUNT_NODES, COUNT_RELATIONSHIPS, TERMS_PER_LANGUAGE, DELETE_BATCH, CLEAR_RUN)
     yield from (TERMS_PAGE, CONCEPTS_PAGE, VOCABULARY_FINGERPRINT, ADD_LEARNED_TERMS, PRUNE_DOCUMENTS)
+    yield from (PASSAGES_MENTIONING, BROADER_WITHIN)

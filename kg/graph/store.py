@@ -19,7 +19,7 @@ from kg.settings import Settings, redact_uri
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["CypherRunner", "GraphStore", "GraphCounts", "PracticeFact", "open_store"]
+__all__ = ["CypherRunner", "GraphStore", "GraphCounts", "PassageHit", "PracticeFact", "open_store"]
 
 T = TypeVar("T")
 
@@ -45,6 +45,18 @@ class PracticeFact(LocalPractice):
 
     head_name: str
     tail_name: str
+
+
+class PassageHit(BaseModel):
+    """A passage of a local document that mentions some of the concepts asked about."""
+
+    key: str
+    text: str
+    lang: str
+    title: str
+    source: str
+    region: str | None = None
+    cuis: list[str]
 
 
 class GraphStore:
@@ -219,6 +231,18 @@ class GraphStore:
         """LOCAL_PRACTICE facts starting at the given concepts, filtered by region/lang/kind."""
         rows = self._execute(st.LOCAL_PRACTICE, cuis=list(cuis), region=region, lang=lang, kinds=list(kinds))
         return [PracticeFact(**row) for row in rows]
+
+    def passages_mentioning(
+        self, cuis: Sequence[str], *, regions: Sequence[str] = (), limit: int = 200
+    ) -> list[PassageHit]:
+        """Passages that mention any of the concepts (most concepts first), from documents of
+        one of `regions` or of no region (all regions when empty)."""
+        rows = self._execute(st.PASSAGES_MENTIONING, cuis=list(cuis), regions=list(regions), limit=limit)
+        return [PassageHit(**row) for row in rows]
+
+    def broader_within(self, cuis: Sequence[str]) -> set[str]:
+        """The concepts among `cuis` that are a broader concept (IS_A parent) of another of them."""
+        return {row["cui"] for row in self._execute(st.BROADER_WITHIN, cuis=list(cuis))}
 
     def execute(self, statement: st.Statement, **params: Any) -> list[dict[str, Any]]:
         """Run one statement of the catalog (`kg.graph.statements`) with its parameters."""

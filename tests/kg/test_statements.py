@@ -21,6 +21,7 @@ SAMPLE: dict[str, Any] = {
     "types": [],
     "cuis": ["k1"],
     "region": None,
+    "regions": ["KE"],
     "lang": None,
     "kinds": [],
     "limit": 10,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest import build_seed
-from kg import GraphStore, LinkingError, LLMError, load_settings, open_store
+from ingest import build_seed, load_corpus
+from kg import GraphStore, LinkingError, LLMError, load_normalizer, load_settings, open_store
 from kg.graph.model import Concept, Term
 from kg.graph.stores.embedded import EmbeddedServer
 from kg.settings import Settings
@@ -355,3 +355,22 @@ def test_the_paper_s_insertion_fusion_runs_end_to_end_as_its_own_run(settings: S
     assert {s.origin for s in insertion.scaffold} <= {"english", "local"}  # nothing merged
     assert [s.text for s in insertion.scaffold if s.origin == "english"] == insertion.english.steps
     assert insertion.answer and insertion.answer_status == "parsed"
+
+
+def test_passages_of_a_local_corpus_are_retrieved_cited_and_recorded(settings: Settings) -> None:
+    with open_store(settings) as store:
+        normalizer = load_normalizer(store, settings)
+        passages = Path(__file__).parent / "data" / "passages.jsonl"
+        load_corpus(
+            store, passages, lambda text, lang: [(m.best.cui, m.surface, m.start) for m in normalizer.link(text, lang)]
+        )
+    result = _run(settings, SW_QA)
+    cited = [e for step in result.scaffold for e in step.evidence if e.kind == "passage"]
+    assert cited and cited[0].key == "ke-sw-al#0" and cited[0].lang == "sw"
+    with open_store(settings) as store:
+        rows = store.query(
+            "MATCH (r:Run {key: $key})-[h:HAS_SCAFFOLD]->(:Scaffold)-[s:HAS_STEP]->(:ScaffoldStep)"
+            "-[c:CITES]->(p:Passage) RETURN p.key AS key",
+            {"key": result.run_key},
+        )
+    assert {"ke-sw-al#0"} <= {r["key"] for r in rows}
