@@ -101,12 +101,14 @@ def allowed_answers(task: Task, options: Mapping[str, str] | None = None, labels
 # -- multiple choice ---------------------------------------------------------------------
 
 _JOINERS = r"(?:\s*(?:and|&|和|及|与|と|및|na|ati|และ)\s*|\s+)"
-_PHRASES = unicodedata.normalize(
+_ENGLISH_PHRASES = [
+    r"(?:(?:correct|final|right|best)\s+)?answer(?:\s+(?:is|would\s+be|should\s+be))?\s*[:：=]?",
+    r"(?:correct|right|best)\s+(?:option|choice)(?:\s+is)?\s*[:：]?",
+]
+_LOCAL_PHRASES = unicodedata.normalize(
     "NFKC",
     "|".join(
         [
-            r"(?:(?:correct|final|right|best)\s+)?answer(?:\s+(?:is|would\s+be|should\s+be))?\s*[:：=]?",
-            r"(?:correct|right|best)\s+(?:option|choice)(?:\s+is)?\s*[:：]?",
             r"(?:正确)?答案(?:是|为|為|应为|应该是)?\s*[:：]?",
             r"(?:答え|正解|解答)(?:は)?\s*[:：]?",
             r"(?:정답|답)(?:은|는)?\s*[:：]?",
@@ -116,21 +118,31 @@ _PHRASES = unicodedata.normalize(
         ]
     ),
 )
+_PHRASES = "|".join([*_ENGLISH_PHRASES, _LOCAL_PHRASES])
 _ENDS = r"(?=\s*$|\s*[.,;:!?)\]」』。、，：]|[^\x00-\x7f\u0e00-\u0e7f])"  # end, punctuation, CJK or Hangul
+# "B or C", "B 또는 C", "B或C", "BかC", "B au C", "ข และ ค": an answer phrase naming a hedge.
+_OR = r"\s*(?:or|and|/|,|&|或者?|和|及|か|と|또는|및|au|na|ama|tabi|àbí|ati|หรือ|และ)\s*[(\[（]?\s*"
 
 
-def _token(letters: Sequence[str]) -> str:
+def _token(letters: Sequence[str], english: bool) -> str:
     """An option letter standing alone after an answer phrase, in one capturing group. A
-    letter followed by a word counts only when it cannot be an English word: "the answer is
-    B because" reads B, "the answer is a bacterial infection" reads nothing."""
+    capital letter followed by a word counts, except A and I after an English phrase, where
+    they may be words: "the answer is B because" reads B, "Jibu ni A kwa sababu" reads A,
+    "the answer is a bacterial infection" reads nothing."""
     keys = "".join(re.escape(letter) for letter in letters)
-    strong = "".join(re.escape(letter) for letter in letters if letter.upper() not in "AI")
-    thai = "".join(THAI_LETTERS) if set(letters) <= set(THAI_LETTERS.values()) else ""
-    alone = rf"(?i:[{keys}]){_ENDS}"
-    parts = (
-        [alone] + ([rf"[{strong}](?=\s+\w)"] if strong else []) + ([rf"[{thai}](?![\u0e00-\u0e7f])"] if thai else [])
-    )
+    capitals = "".join(re.escape(letter) for letter in letters if letter.isupper() and not (english and letter in "AI"))
+    thai = _thai(letters)
+    parts = [rf"(?i:[{keys}]){_ENDS}"]
+    if capitals:
+        parts.append(rf"[{capitals}](?=\s+\w)")
+    if thai:
+        parts.append(rf"[{thai}](?![\u0e00-\u0e7f])")
     return rf"[(\[（]?\s*({'|'.join(parts)})"
+
+
+def _thai(letters: Sequence[str]) -> str:
+    """The Thai exam letters, when the options are lettered within A-E."""
+    return "".join(THAI_LETTERS) if set(letters) <= set(THAI_LETTERS.values()) else ""
 
 
 def _letter(token: str, letters: Sequence[str]) -> str:
@@ -148,7 +160,7 @@ def _mcq(text: str, options: dict[str, str], multiple: bool) -> ParsedAnswer:
         if len(whole) == 1 or multiple:
             return ParsedAnswer.read(",".join(whole), "letter")
         return ParsedAnswer.unreadable(f"several letters ({', '.join(whole)}) where one is asked")
-    named = {_letter(m.group(1), letters) for m in _phrase_matches(plain, letters)}
+    named = _phrase_letters(plain, letters)
     leading = _leading_letter(plain, letters)
     if named:
         if len(named | ({leading} if leading else set())) > 1:
@@ -167,22 +179,30 @@ def _unmarked(text: str) -> str:
 
 def _whole_letters(folded: str, letters: Sequence[str]) -> list[str]:
     """The letters when the whole reply is letters and joiners ("C", "(c)", "A and C", "ค")."""
-    thai = "".join(THAI_LETTERS) if set(letters) <= set(THAI_LETTERS.values()) else ""
-    one = rf"[{''.join(re.escape(letter.casefold()) for letter in letters)}{thai}]"
+    one = rf"[{''.join(re.escape(letter.casefold()) for letter in letters)}{_thai(letters)}]"
     if not re.fullmatch(rf"{one}(?:{_JOINERS}{one})*", folded):
         return []
     return sorted({_letter(token, letters) for token in re.findall(rf"(?<![a-z0-9]){one}(?![a-z0-9])", folded)})
 
 
-def _phrase_matches(plain: str, letters: Sequence[str]) -> list[re.Match[str]]:
-    token = _token(letters)
-    after = re.finditer(rf"(?i:{_PHRASES})\s*{token}", plain)
+def _phrase_letters(plain: str, letters: Sequence[str]) -> set[str]:
+    """The letters answer phrases name, with the other letter of a hedge ("B or C")."""
+    named: set[str] = set()
+    for phrases, english in ((_ENGLISH_PHRASES, True), ([_LOCAL_PHRASES], False)):
+        token = _token(letters, english)
+        for match in re.finditer(rf"(?i:{'|'.join(phrases)})\s*{token}", plain):
+            named.add(_letter(match.group(1), letters))
+            other = rf"(?i:{_OR})([{''.join(map(re.escape, letters))}{_thai(letters)}])(?![A-Za-z\u0e00-\u0e7f])"
+            hedge = re.match(other, plain[match.end() :])
+            if hedge:
+                named.add(_letter(hedge.group(1), letters))
+    keys = "".join(map(re.escape, letters))
     before = re.finditer(
-        rf"(?<![\w])(?i:option\s+|choice\s+)?([{''.join(map(re.escape, letters))}])\s+(?i:is\s+(?:the\s+)?"
+        rf"(?<![\w])(?i:option\s+|choice\s+)?([{keys}])\s+(?i:is\s+(?:the\s+)?"
         r"(?:(?:correct|right|best)(?:\s+(?:answer|option|choice))?|answer))\b",
         plain,
     )
-    return [*after, *before]
+    return named | {_letter(m.group(1), letters) for m in before}
 
 
 def _leading_letter(plain: str, letters: Sequence[str]) -> str | None:
@@ -218,11 +238,17 @@ _LABEL_FORMS = {
 _NEGATION = re.compile(
     r"\b(?:not|no|never|neither|nor|without|cannot|none)\b|n't|\b(?:isnt|doesnt|dont|arent|wasnt|didnt|cant)\b"
 )
-_NEGATION_BEFORE_CJK = re.compile(r"[不没無无非未][是有]?$")  # 不矛盾, 没有矛盾, 不是蕴含
+_DOUBLE_NEGATION = re.compile(r"\b(?:rule|ruled|rules) out\b|\bexclud\w*")  # "cannot rule out a contradiction"
+# Negations of a label we read for certain: 不矛盾, 没有矛盾, 不是蕴含, 不存在矛盾; 矛盾しない,
+# 矛盾していません, 矛盾はありません; 모순이 아니다, 모순은 없습니다, 함의하지 않습니다.
+_NEGATION_BEFORE_CJK = re.compile(r"(?:不|没|没有|無|无|非|未)(?:是|有|存在)?$")
 _NEGATION_AFTER_CJK = re.compile(
-    r"^\s*(?:[はがで]|では|し)?(?:ない|ありません|なし|しません)"  # 矛盾しない, 矛盾はありません
-    r"|^\s*[이가]?\s*(?:아니|아닙|없|않)|^되지\s*않"  # 모순이 아니다, 모순이 없다, 모순되지 않는다
+    r"^\s*(?:は|が|で|では|と|とは)?(?:し|して|してい|しており)?(?:ない|ません|ありません|なし|いない|いません)"
+    r"|^\s*(?:이|가|은|는)?\s*(?:하지|되지)?\s*(?:않|없|아니|아닙)"
 )
+# Any other negation near a label leaves its sense unclear (没有任何矛盾, 不能排除矛盾, ...):
+# such a reply is re-asked, never read one way or the other.
+_NEGATION_NEAR_CJK = re.compile(r"[不没無无非未]|ない|ません|않|없|아니|아닙")
 _CLAUSE = re.compile(
     r"[.;!?\n。；！？,，、]|\b(?:but|however|so|therefore|thus)\b|但是?|所以|因此|しかし|그러나|따라서"
 )
@@ -235,12 +261,18 @@ def _nli(text: str, labels: tuple[str, ...]) -> ParsedAnswer:
     plain = unicodedata.normalize("NFKC", text).casefold().replace("_", " ")
     forms = "|".join(_LABEL_FORMS.values())
     stated = re.search(rf"(?:answer|label)\s*(?:is|:)\s*\W*({forms})", plain)
-    if stated and not _negated(plain, stated.start(1), stated.end(1)) and _label_of(stated.group(1)) in labels:
+    if (
+        stated
+        and _polarity(plain, stated.start(1), stated.end(1)) == "affirmed"
+        and _label_of(stated.group(1)) in labels
+    ):
         return ParsedAnswer.read(_label_of(stated.group(1)), "answer phrase")
-    positive: set[str] = set()
-    negated: set[str] = set()
+    said: dict[str, set[str]] = {"affirmed": set(), "negated": set(), "unclear": set()}
     for mention in re.finditer(forms, plain):
-        (negated if _negated(plain, mention.start(), mention.end()) else positive).add(_label_of(mention.group()))
+        said[_polarity(plain, mention.start(), mention.end())].add(_label_of(mention.group()))
+    positive, negated = said["affirmed"], said["negated"]
+    if said["unclear"]:
+        return ParsedAnswer.unreadable(f"the reply's wording around {sorted(said['unclear'])} is not clear")
     if positive - set(labels):
         return ParsedAnswer.unreadable(f"the reply names {sorted(positive - set(labels))}, not one of {list(labels)}")
     if len(positive) == 1 and not (positive & negated):
@@ -255,11 +287,19 @@ def _nli(text: str, labels: tuple[str, ...]) -> ParsedAnswer:
     )
 
 
-def _negated(text: str, start: int, end: int) -> bool:
-    """Whether the clause holding text[start:end] negates it."""
+def _polarity(text: str, start: int, end: int) -> str:
+    """How the clause holding text[start:end] takes it: affirmed, negated, or unclear (a
+    double negation, or a negation we cannot read for certain)."""
     clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
-    before, after = text[clause_start:start], text[end : end + 12]
-    return bool(_NEGATION.search(before) or _NEGATION_BEFORE_CJK.search(before) or _NEGATION_AFTER_CJK.search(after))
+    after_clause = _CLAUSE.search(text, end)
+    before, after = text[clause_start:start], text[end : after_clause.start() if after_clause else len(text)]
+    if _NEGATION.search(before):
+        return "unclear" if _DOUBLE_NEGATION.search(before + after) else "negated"
+    if _NEGATION_BEFORE_CJK.search(before) or _NEGATION_AFTER_CJK.search(after):
+        return "negated"
+    if _NEGATION_NEAR_CJK.search(before[-4:] + after):
+        return "unclear"
+    return "affirmed"
 
 
 def _label_of(form: str) -> str:

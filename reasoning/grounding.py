@@ -3,15 +3,18 @@ none is linked to a concept its own words contradict.
 
 Both sides of a concept are looked up: its surface form in the chain's language and its
 English gloss. A candidate that takes the opposite side of an axis from the other side's
-words (Hypotension for "shinikizo la damu la juu", glossed "hypertension") is rejected
-(`kg.linking.opposites`). When both sides find a concept and they differ, the stronger
-evidence wins (an exact or variant match beats an abbreviation, which beats a fuzzy one),
-then agreement with the other chain, then the surface, the words actually written; the
-conflict is recorded on the concept. Found by the gloss only, a present concept's surface
-becomes a learned term of it. Failing both, the dictionary matcher looks inside the words for
-a known term ("insecticide-treated mosquito net" holds "mosquito net": the broader concept,
-method `partial:...`, nothing learned). Found by none, it becomes a learned concept of its
-own (an `ML` id from its gloss), with the run as provenance.
+words (Hypotension for "shinikizo la damu la juu", glossed "hypertension"), as is one with other
+designations (hepatitis B for "hepatitis C") (`kg.linking.opposites`). A surface that names
+several concepts equally (Yoruba "ibà": fever and malaria) takes the one its gloss names.
+When both sides find a concept and they differ, the stronger evidence wins (an exact or
+variant match beats an abbreviation, which beats a fuzzy one), then agreement with the other
+chain, then the surface, the words actually written; the conflict is recorded on the concept.
+Found by the gloss only, a present concept's surface becomes a learned term of it. Failing
+both, the dictionary matcher looks inside the words for a known term, found as written
+("insecticide-treated mosquito net" holds "mosquito net": the broader concept, method
+`partial:...`, nothing learned), if its semantic group fits the concept's role ("hepatitis B
+immune globulin", a treatment, is not hepatitis B). Found by none, it becomes a learned
+concept of its own (an `ML` id from its gloss), with the run as provenance.
 
 Each concept keeps its assertion: present, absent or possible, from the model, and absent as
 well when its words carry a negation cue (`reasoning.negation`); the cue is stripped before
@@ -27,12 +30,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
+from rapidfuzz import fuzz
+
 from kg.graph.model import Concept, HasType, Term, stable_hash
+from kg.graph.semantic_types import semantic_type
 from kg.graph.store import GraphStore
 from kg.linking.lexicon import ConceptInfo
 from kg.linking.lexicon_cache import add_learned_term
 from kg.linking.normalizer import Candidate, Normalizer
-from kg.linking.opposites import opposed
+from kg.linking.opposites import contradicts
 from kg.linking.text import fold
 from reasoning.negation import negation_cue
 from reasoning.results import GroundedConcept
@@ -51,6 +57,18 @@ ROLE_TYPES: dict[str, str] = {
     "other": "T071",  # Entity
 }
 _PARTIAL = 0.9  # a phrase grounded by the known term inside it is a narrower concept
+# The semantic groups a broader concept found inside a phrase may have, by the phrase's role:
+# "hepatitis B immune globulin" (a treatment) is not hepatitis B, "lung abscess" not the lung.
+_ROLE_GROUPS: dict[str, frozenset[str]] = {
+    "finding": frozenset({"DISO", "PHYS", "PHEN"}),
+    "diagnosis": frozenset({"DISO", "LIVB"}),
+    "test": frozenset({"PROC", "DEVI", "CHEM"}),
+    "treatment": frozenset({"CHEM", "PROC", "DEVI", "OBJC"}),
+    "anatomy": frozenset({"ANAT"}),
+}
+# A near match of the surface stands only if the gloss resembles the concept's name this much
+# (간 초음파, "liver ultrasound", is not obstetric ultrasonography however close 간/산과 are).
+_GLOSS_SUPPORT = 60
 _STRENGTH = {"exact": 3, "variant": 3, "abbreviation": 2, "fuzzy": 1, "homophone": 1}
 
 
@@ -99,13 +117,14 @@ class _Grounder:
         status = "absent" if cue else concept.status
         surface, gloss = _without_cue(concept.surface, self.lang), _without_cue(concept.gloss, "en")
         notes: list[str] = []
-        by_surface = self._lookup(surface, self.lang, gloss, notes)
-        by_gloss = self._lookup(gloss, "en", surface, notes) if gloss else None
+        by_surface = self._lookup(surface, self.lang, gloss, notes, gloss_side=False)
+        by_gloss = self._lookup(gloss, "en", surface, notes, gloss_side=True) if gloss else []
         found, how = self._decide(by_surface, by_gloss, notes)
-        if found is not None and how == "gloss" and by_surface is None and status == "present":
+        if found is not None and how == "gloss" and not by_surface and status == "present":
             self._learn_term(concept.surface, found, gloss)
         if found is None:
-            inside = self._inside(surface, self.lang) or self._inside(gloss, "en")
+            role = concept.role
+            inside = self._inside(surface, self.lang, role, gloss) or self._inside(gloss, "en", role, surface)
             if inside is not None:
                 found, how = inside._replace(score=inside.score * _PARTIAL), "partial"
         if found is None:
@@ -126,32 +145,63 @@ class _Grounder:
             notes=notes,
         )
 
-    def _lookup(self, text: str, lang: str, other_side: str, notes: list[str]) -> Candidate | None:
-        """The best candidate for `text` that does not contradict its own words or the other side's."""
+    def _lookup(self, text: str, lang: str, other_side: str, notes: list[str], *, gloss_side: bool) -> list[Candidate]:
+        """The best candidates for `text` (all those tied with the best: a homonym has several);
+        a near match that contradicts the other side's words is not one. (The normalizer
+        already keeps out near matches that contradict `text` itself.)"""
+        kept: list[Candidate] = []
         for candidate in self.normalizer.lookup(text, lang) if text else []:
-            if opposed(text, candidate.term) or (other_side and opposed(other_side, candidate.name)):
-                notes.append(f"{text!r} -> {candidate.name} ({candidate.method}) rejected: opposite meaning")
-                continue
-            return candidate
+            doubt = self._doubt(candidate, other_side, needs_support=not gloss_side)
+            if doubt:
+                notes.append(f"{text!r} -> {candidate.name} ({candidate.method}) rejected: {doubt}")
+            elif not kept or candidate.score == kept[0].score:
+                kept.append(candidate)
+        return kept
+
+    @staticmethod
+    def _doubt(candidate: Candidate, other_side: str, *, needs_support: bool) -> str | None:
+        """Why a near match (what was written stands as such) cannot be the concept, given
+        the other side's words: it contradicts them, or, for a near match of the surface, the
+        gloss (English, like the concept's name) does not resemble its name."""
+        if candidate.method not in ("fuzzy", "homophone") or not other_side:
+            return None
+        if contradicts(other_side, candidate.name):
+            return f"it contradicts {other_side!r}"
+        if needs_support and fuzz.token_set_ratio(fold(other_side), fold(candidate.name)) < _GLOSS_SUPPORT:
+            return f"{other_side!r} does not support it"
         return None
 
     def _decide(
-        self, by_surface: Candidate | None, by_gloss: Candidate | None, notes: list[str]
+        self, by_surface: list[Candidate], by_gloss: list[Candidate], notes: list[str]
     ) -> tuple[Candidate | None, str]:
-        if by_surface is None or by_gloss is None or by_surface.cui == by_gloss.cui:
-            return (by_surface, "surface") if by_surface is not None else (by_gloss, "gloss")
-        surface_rank = (_STRENGTH[by_surface.method], by_surface.cui in self.prefer)
-        gloss_rank = (_STRENGTH[by_gloss.method], by_gloss.cui in self.prefer)
-        winner, side = (by_gloss, "gloss") if gloss_rank > surface_rank else (by_surface, "surface")
+        if not by_surface or not by_gloss:
+            return (by_surface[0], "surface") if by_surface else (by_gloss[0] if by_gloss else None, "gloss")
+        gloss_cuis = {c.cui for c in by_gloss}
+        agreed = [c for c in by_surface if c.cui in gloss_cuis]
+        if agreed:
+            if len(by_surface) > 1:
+                names = ", ".join(c.name for c in by_surface)
+                notes.append(f"surface ambiguous ({names}); the gloss names {agreed[0].name}")
+            return agreed[0], "surface"
+        surface, gloss = by_surface[0], by_gloss[0]
+        surface_rank = (_STRENGTH[surface.method], surface.cui in self.prefer)
+        gloss_rank = (_STRENGTH[gloss.method], gloss.cui in self.prefer)
+        winner, side = (gloss, "gloss") if gloss_rank > surface_rank else (surface, "surface")
         notes.append(
-            f"surface -> {by_surface.name} ({by_surface.method}), gloss -> {by_gloss.name} ({by_gloss.method}): "
-            f"{side} kept"
+            f"surface -> {surface.name} ({surface.method}), gloss -> {gloss.name} ({gloss.method}): {side} kept"
         )
         return winner, side
 
-    def _inside(self, text: str, lang: str) -> Candidate | None:
-        """The concept of the longest known term inside `text`, if any."""
-        mentions = self.normalizer.link(text, lang) if text else []
+    def _inside(self, text: str, lang: str, role: str, other_side: str) -> Candidate | None:
+        """The concept of the longest known term inside `text` (found as written, not by a near
+        match), when it fits the concept's role and does not contradict the other side."""
+        mentions = [
+            m
+            for m in (self.normalizer.link(text, lang) if text else [])
+            if m.best.method in ("exact", "variant")
+            and _fits(role, m.best)
+            and not (other_side and contradicts(other_side, m.best.name))
+        ]
         longest = max(mentions, key=lambda m: m.end - m.start, default=None)
         return longest.best if longest else None
 
@@ -188,6 +238,14 @@ class _Grounder:
                 add_learned_term(self.store, self.normalizer, term)
         self.normalizer.lexicon.concepts.setdefault(cui, ConceptInfo(cui=cui, name=name, semantic_types=(tui,)))
         return Candidate(cui, name, (tui,), 0.5, "exact", name, "en")
+
+
+def _fits(role: str, candidate: Candidate) -> bool:
+    groups = _ROLE_GROUPS.get(role)
+    if groups is None:  # risk factors and "other" may be anything
+        return True
+    found = {t.group for t in map(semantic_type, candidate.semantic_types) if t is not None}
+    return bool(found & groups)
 
 
 def _without_cue(text: str, lang: str) -> str:

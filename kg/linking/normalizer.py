@@ -1,9 +1,10 @@
 """UMLS-style normalization: text in any of our languages -> ranked concept candidates.
 
 Lookup goes exact -> abbreviation -> fuzzy -> homophone (Chinese) and stops at the first
-step that finds something. Every candidate carries its score and the method that found it;
-nothing below the threshold is returned, so an unknown term stays unlinked rather than
-forced onto the nearest concept.
+step that finds something. A near match never contradicts the text (`kg.linking.opposites`:
+hypo- for hyper-, 低 for 高, hepatitis C for hepatitis B). Every candidate carries its
+score and the method that found it; nothing below the threshold is returned, so an unknown
+term stays unlinked rather than forced onto the nearest concept.
 
 | method       | how                                                   | score              |
 |--------------|-------------------------------------------------------|--------------------|
@@ -25,6 +26,7 @@ from kg.linking.fuzzy import FuzzyIndex
 from kg.linking.homophones import HomophoneIndex
 from kg.linking.lexicon import Lexicon, TermHit, TermRow
 from kg.linking.mentions import DictionaryMatcher
+from kg.linking.opposites import contradicts
 from kg.linking.text import fold
 
 __all__ = ["Candidate", "LinkedMention", "Method", "Normalizer"]
@@ -167,13 +169,20 @@ class Normalizer:
         return self._rescored(found, _ABBREVIATION)
 
     def _fuzzy(self, text: str, lang: str, limit: int) -> list[Candidate]:
+        folded = fold(text)
         scored: list[tuple[float, Method, TermHit]] = []
-        for key, ratio in self.fuzzy.search(fold(text), limit=limit, cutoff=self.threshold * 100):
-            scored += [(ratio / 100, "fuzzy", hit) for hit in self.lexicon.hits(key)]
+        for key, ratio in self.fuzzy.search(folded, limit=limit, cutoff=self.threshold * 100):
+            if not contradicts(folded, self.lexicon.keys[key]):  # no near miss is hypo- for hyper-
+                scored += [(ratio / 100, "fuzzy", hit) for hit in self.lexicon.hits(key)]
         return self._best_per_concept(scored, lang)
 
     def _homophone(self, text: str, lang: str) -> list[Candidate]:
-        keys = self.homophones.search(fold(text), self.lexicon.keys)
+        folded = fold(text)
+        keys = [
+            k
+            for k in self.homophones.search(folded, self.lexicon.keys)
+            if not contradicts(folded, self.lexicon.keys[k])
+        ]
         scored: list[tuple[float, Method, TermHit]] = [
             (_HOMOPHONE, "homophone", hit) for key in keys for hit in self.lexicon.hits(key)
         ]

@@ -130,3 +130,18 @@ def test_chinese_homophones_typed_by_pinyin_input_are_linked(normalizer: Normali
     assert [(c.cui, c.method, c.score) for c in found[:1]] == [(MALARIA, "homophone", 0.9)]
     assert normalizer.lookup("糖尿并", "zh")[0].cui == DIABETES
     assert normalizer.lookup("虐疾", "ja") == []  # Japanese is not typed by pinyin
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "never"),
+    [
+        ("hyperglycaemia", "en", "C0020615"),  # not hypoglycaemia
+        ("ภาวะน้ำตาลสูงในเลือด", "th", "C0020615"),
+        ("hepatitis C virus", "en", "MC100062"),  # not hepatitis B virus
+        ("vitamin A", "en", "MC300028"),  # not folic acid (vitamin B9)
+        ("shinikizo la damu la juu", "sw", "C0020649"),  # not hypotension
+    ],
+)
+def test_a_near_match_never_contradicts_the_text(normalizer: Normalizer, text: str, lang: str, never: str) -> None:
+    assert never not in {c.cui for c in normalizer.lookup(text, lang)}
+    assert never not in {m.best.cui for m in normalizer.link(text, lang)}

@@ -47,6 +47,9 @@ MCQ_READ = [
     ("คำตอบคือ A", TH, "A", "answer phrase"),
     ("Ìdáhùn ni A", YO, "A", "answer phrase"),
     ("Idahun: B", YO, "B", "answer phrase"),
+    ("Ìdáhùn ni A nítorí pé artemether-lumefantrine ni oògùn àkọ́kọ́.", YO, "A", "answer phrase"),
+    ("Jibu ni A kwa sababu ni chanjo.", SW, "A", "answer phrase"),  # A is not a word after a Swahili phrase
+    ("คำตอบคือ A เพราะเป็นยามาตรฐาน", TH, "A", "answer phrase"),
     # a letter and a delimiter first
     ("B. Dawa za kupunguza homa, kwa sababu ...", SW, "B", "leading letter"),
     ("(A) Artemether-lumefantrine is first line.", YO, "A", "leading letter"),
@@ -70,6 +73,13 @@ MCQ_UNREAD = [
     ("A. Iron deficiency; but the answer is B", EN, "different letters (A, B)"),
     ("The answer is B. No wait, the answer is C.", EN, "different letters (B, C)"),
     ("E", EN, "no option letter"),  # not an option
+    ("The answer is A because iron is low.", EN, "no option letter"),  # "A" may be the article here
+    ("The answer is B or C.", EN, "different letters (B, C)"),
+    ("答案是B或C", ZH, "different letters (B, C)"),
+    ("答えはBかCです", YO, "different letters (B, C)"),
+    ("정답은 B 또는 C입니다", YO, "different letters (B, C)"),
+    ("Jibu ni B au C", SW, "different letters (B, C)"),
+    ("คำตอบคือ ข และ ค", TH, "different letters (B, C)"),
     ("答案是E", ZH, "no option letter"),
     ("It could be tuberculosis or heart failure", ZH, "no option letter"),
     ("ค", EN | {"E": "x", "F": "y"}, "no option letter"),  # six options: not Thai exam letters A-E
@@ -112,6 +122,13 @@ NLI = [
     ("neutral", TWO, None, "not one of ['entailment', 'contradiction']"),
     ("entailment or neutral", TWO, None, "not one of"),
     ("The premise neither entails nor contradicts it.", TWO, None, "negates ['contradiction', 'entailment']"),
+    ("전제는 가설을 함의하지 않습니다", TWO, "contradiction", "the other of two"),
+    ("前提と仮説は矛盾していません", TWO, "entailment", "the other of two"),
+    ("前提与假设之间不存在矛盾", TWO, "entailment", "the other of two"),
+    ("전제와 가설 사이에 모순은 없습니다", TWO, "entailment", "the other of two"),
+    ("没有任何矛盾", TWO, None, "not clear"),  # a negation we do not read for certain: re-asked
+    ("不能排除矛盾", TWO, None, "not clear"),  # a double negation
+    ("We cannot rule out a contradiction.", TWO, None, "not clear"),
 ]
 
 

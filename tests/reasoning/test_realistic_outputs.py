@@ -13,6 +13,7 @@ A case (tests/reasoning/data/realistic_cases*.jsonl, one per line):
      "expect": {"answer": "A" | null, "status": "answered" | "unparseable",
                 "flagged": [[kind, stage, action], ...],   # every check not simply accepted, in order
                 "concepts": {"surface": "cui", ...},        # grounding of chosen concepts (either chain)
+                "never": {"surface": ["cui", ...]},         # groundings that would be wrong
                 "ruled_out": ["cui", ...]}}                 # never a finding, never evidence
 
 R is a responder reply: {"json": ...} or {"content": "text"}. The re-ask replies are only
@@ -94,7 +95,8 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, CoRe
         with open_store(settings) as store:
             build_seed(store)
         with CoReasoner(settings) as reasoner:
-            outcomes = reasoner.run_many([_item(c) for c in CASES], concurrency=4, progress=False)
+            # One at a time: a term one case teaches must reach the next case in a fixed order.
+            outcomes = reasoner.run_many([_item(c) for c in CASES], concurrency=1, progress=False)
     yield {outcome.item.id: outcome for outcome in outcomes if isinstance(outcome, CoReasonResult)}  # type: ignore[misc]
 
 
@@ -113,6 +115,10 @@ def test_each_case_gives_its_stated_outcome(case: dict[str, Any], results: dict[
     concepts = {c.surface: c.cui for c in (*result.english.concepts, *result.local.concepts)}
     for surface, cui in expect.get("concepts", {}).items():
         assert concepts.get(surface) == cui, f"{surface!r} grounded to {concepts.get(surface)}, not {cui}"
+    grounded_as = {(c.surface, c.cui) for c in (*result.english.concepts, *result.local.concepts)}
+    for surface, wrong in expect.get("never", {}).items():
+        assert any(s == surface for s, _ in grounded_as), f"no concept {surface!r} in the chains"
+        assert not {(surface, cui) for cui in wrong} & grounded_as, f"{surface!r} grounded to one of {wrong}"
     for cui in expect.get("ruled_out", []):
         assert all(cui not in step.cuis for step in result.scaffold), f"{cui} entered the scaffold as a finding"
         assert all(cui not in (e.head, e.tail) for e in result.evidence), f"{cui} drove retrieval"
