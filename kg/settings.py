@@ -102,10 +102,13 @@ class Settings(BaseSettings):
     align_gloss_floor: float = Field(default=0.6, ge=0.0, le=1.0)
     retrieve_top_k: int = Field(default=8, ge=0)
     retrieve_passages: int = Field(default=3, ge=0)  # passages of local documents per question
-    # Fusion: "graph" (aligned concepts merged, local-only ones inserted) or "insertion" (the
-    # paper's: each local concept next to its most similar English one, when at least this similar).
-    fusion: Literal["graph", "insertion"] = "graph"
+    # Fusion: "graph" (aligned concepts merged, local-only ones inserted), "insertion" (the
+    # paper's: each local concept next to its most similar English one, when at least this
+    # similar); the ablations "concat" (the two chains one after the other, no alignment) and
+    # "none" (no scaffold: the synthesis sees the question and the evidence only).
+    fusion: Literal["graph", "insertion", "concat", "none"] = "graph"
     insertion_threshold: float = Field(default=0.7, ge=0.0, le=1.0)
+    local_chain: bool = True  # False: the ablation without the local-language chain
 
     @classmethod
     def settings_customise_sources(

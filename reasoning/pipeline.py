@@ -43,7 +43,7 @@ from reasoning.results import (
 )
 from reasoning.retrieval import retrieve, retrieve_passages
 from reasoning.run_graph import failure_items, question_node, result_items
-from reasoning.scaffold import fuse, fuse_by_insertion
+from reasoning.scaffold import fuse, fuse_by_concatenation, fuse_by_insertion
 from reasoning.schemas import ConceptChain, ReasoningChain
 from reasoning.stages import abstract, elicit, synthesize
 
@@ -189,16 +189,16 @@ class CoReasoner:
 
     async def _answer(self, run: QuestionRun) -> CoReasonResult:
         llm, item, local, usage = self.llm, run.item, run.local, run.usage
-        (en_chain, en_checks), (lo_chain, lo_checks) = await asyncio.gather(
-            elicit(llm, item, local, "english", usage), elicit(llm, item, local, "local", usage)
-        )
-        run.checks += [*en_checks, *lo_checks]
+        roles: list[Literal["english", "local"]] = ["english", "local"] if self.settings.local_chain else ["english"]
+        elicited = await asyncio.gather(*(elicit(llm, item, local, role, usage) for role in roles))
+        run.checks += [check for _, checks in elicited for check in checks]
+        en_chain, lo_chain = elicited[0][0], elicited[1][0] if len(elicited) > 1 else None
         if not item.english and en_chain.question_english:
             run.item = item.model_copy(update={"english": en_chain.question_english})
         run.stage = "abstract"
-        en_concepts, lo_concepts = await asyncio.gather(
-            abstract(llm, en_chain.steps, language(ENGLISH), usage), abstract(llm, lo_chain.steps, local, usage)
-        )
+        chains = [(en_chain, language(ENGLISH)), *([(lo_chain, local)] if lo_chain else [])]
+        abstracted = await asyncio.gather(*(abstract(llm, chain.steps, lang, usage) for chain, lang in chains))
+        en_concepts, lo_concepts = abstracted[0], abstracted[1] if lo_chain else None
         run.stage = "ground"
         # Graph work runs on worker threads: the event loop keeps other questions' calls
         # moving while this one waits on the store.
@@ -236,11 +236,17 @@ class CoReasoner:
         return await asyncio.get_running_loop().run_in_executor(self._graph_thread, work, *args)
 
     def _ground(
-        self, run: QuestionRun, english: tuple[ReasoningChain, ConceptChain], local: tuple[ReasoningChain, ConceptChain]
+        self,
+        run: QuestionRun,
+        english: tuple[ReasoningChain, ConceptChain],
+        local: tuple[ReasoningChain | None, ConceptChain | None],
     ) -> tuple[ChainResult, ChainResult]:
         with self._lexicon_lock:  # lookups must not see a term half-learned by another thread
             en = self._grounded("english", ENGLISH, *english, run.key)
-            return en, self._grounded("local", run.local.code, *local, run.key, prefer=en.concepts)
+            chain, concepts = local
+            if chain is None or concepts is None:  # the ablation without the local chain
+                return en, ChainResult(role="local", lang=run.local.code, steps=[], answer="")
+            return en, self._grounded("local", run.local.code, chain, concepts, run.key, prefer=en.concepts)
 
     def _grounded(
         self,
@@ -266,6 +272,8 @@ class CoReasoner:
             *(local.concepts[p.local] for p in alignment.pairs),
             *(local.concepts[j] for j in alignment.local_only),
         ]
+        if not self.settings.local_chain:  # without a local chain, retrieval starts from the English one
+            concepts = list(english.concepts)
         wanted = [c.cui for c in concepts if c.status != "absent"]  # what is ruled out drives nothing
         s, code = self.settings, run.local.code
         evidence = retrieve(self.store, wanted, lang=code, regions=regions, top_k=s.retrieve_top_k)
@@ -278,9 +286,14 @@ class CoReasoner:
     def _fuse(
         self, english: ChainResult, local: ChainResult, found: Found
     ) -> tuple[list[ScaffoldStepResult], list[RejectedConcept]]:
-        if self.settings.fusion == "insertion":
+        fusion = self.settings.fusion
+        if fusion == "insertion":
             threshold = self.settings.insertion_threshold
             return fuse_by_insertion(english, local, found.similarity, found.evidence, threshold)
+        if fusion == "concat":
+            return fuse_by_concatenation(english, local, found.evidence)
+        if fusion == "none":
+            return [], []
         return fuse(english, local, found.alignment, found.evidence)
 
     def _write(self, items: Iterable[Node | Relationship], run: QuestionRun) -> None:
@@ -308,6 +321,7 @@ class CoReasoner:
             s.retrieve_passages,
             s.fusion,
             s.insertion_threshold,
+            s.local_chain,
         ]
         return stable_hash(self.llm.model, self.prompt_versions, shaping)
 

@@ -30,7 +30,7 @@ from reasoning.results import (
     ScaffoldStepResult,
 )
 
-__all__ = ["fuse", "fuse_by_insertion"]
+__all__ = ["fuse", "fuse_by_concatenation", "fuse_by_insertion"]
 
 _RULED_OUT = "the local reasoning rules it out"
 
@@ -80,6 +80,26 @@ def fuse_by_insertion(
         steps += [_local_step(concept, local) for concept in after[index]]
     steps = [step.model_copy(update={"index": i}) for i, step in enumerate(steps)]
     return _attach(steps, evidence), rejected
+
+
+def fuse_by_concatenation(
+    english: ChainResult, local: ChainResult, evidence: list[Evidence]
+) -> tuple[list[ScaffoldStepResult], list[RejectedConcept]]:
+    """The ablation without alignment: the English steps, then the local ones, each with its
+    own concepts (what either rules out stays ruled out), evidence attached as usual."""
+    steps = [
+        _chain_step(text, [c for c in chain.concepts if c.step == index], "english" if chain is english else "local")
+        for chain in (english, local)
+        for index, text in enumerate(chain.steps)
+    ]
+    steps = [step.model_copy(update={"index": i}) for i, step in enumerate(steps)]
+    return _attach(steps, evidence), []
+
+
+def _chain_step(text: str, concepts: list[GroundedConcept], origin: str) -> ScaffoldStepResult:
+    cuis = list(dict.fromkeys(c.cui for c in concepts if c.status != "absent"))
+    ruled_out = list(dict.fromkeys(c.cui for c in concepts if c.status == "absent" and c.cui not in cuis))
+    return ScaffoldStepResult(index=0, text=text, origin=origin, cuis=cuis, ruled_out=ruled_out)  # type: ignore[arg-type]
 
 
 def _english_step(

@@ -93,7 +93,7 @@ async def synthesize(
 ) -> Synthesis:
     """The answer in the question's language, with the checks of its language and of its
     answer (each failure re-asked once, then recorded: `reasoning.checks`)."""
-    lines = [f"{s.index}. {s.text}" for s in scaffold]
+    lines = [f"{s.index}. {s.text}" for s in scaffold] or ["(none: answer from the question and the local practice)"]
     facts = [f"- [{e.kind}, {e.region}] {e.statement} ({e.source})" for e in evidence] or ["(none found)"]
     messages = prompt("synthesize").messages(
         language=language.name,

@@ -374,3 +374,23 @@ def test_passages_of_a_local_corpus_are_retrieved_cited_and_recorded(settings: S
             {"key": result.run_key},
         )
     assert {"ke-sw-al#0"} <= {r["key"] for r in rows}
+
+
+@pytest.mark.parametrize(
+    ("update", "check"),
+    [
+        ({"local_chain": False}, lambda r: r.local.steps == [] and r.evidence and not r.alignment.pairs),
+        (
+            {"fusion": "concat"},
+            lambda r: [s.text for s in r.scaffold] == [*r.english.steps, *r.local.steps] and not r.rejected,
+        ),
+        ({"fusion": "none"}, lambda r: r.scaffold == [] and r.evidence),
+        ({"retrieve_top_k": 0, "retrieve_passages": 0}, lambda r: r.evidence == []),
+    ],
+    ids=["no-local-chain", "concatenation", "no-scaffold", "no-retrieval"],
+)
+def test_each_ablation_runs_end_to_end_as_its_own_run(settings: Settings, update: dict[str, object], check) -> None:  # type: ignore[no-untyped-def]
+    full = _run(settings, SW_QA)
+    ablated = _run(settings.model_copy(update=update), SW_QA)
+    assert ablated.run_key != full.run_key and ablated.answer_status == "parsed"
+    assert check(ablated)
