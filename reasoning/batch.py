@@ -31,10 +31,20 @@ __all__ = ["finished_keys", "read_items", "run_batch"]
 Key = tuple[Any, str]  # (item id, run key)
 
 
+Outcome = CoReasonResult | FailedItem
+
+
 async def run_batch(
-    reasoner: CoReasoner, items: Sequence[Item], *, concurrency: int, out: Path | None, progress: bool
-) -> list[CoReasonResult | FailedItem]:
-    """The outcome of every item not yet finished in `out`, in the order of `items`."""
+    reasoner: CoReasoner,
+    items: Sequence[Item],
+    *,
+    concurrency: int,
+    out: Path | None,
+    progress: bool,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """The outcome of every item not yet finished in `out`, in the order of `items`;
+    `on_outcome` hears of each as it finishes."""
     keys = [(item.id, reasoner.run_key(item)) for item in items]
     done = _resume(out, set(keys)) if out else set()
     todo = [(item, key) for item, key in zip(items, keys, strict=True) if key not in done]
@@ -52,6 +62,8 @@ async def run_batch(
         if handle:
             handle.write(export_line(result) + "\n")
             handle.flush()
+        if on_outcome:
+            on_outcome(result)
         advance()
 
     try:

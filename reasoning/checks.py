@@ -49,12 +49,12 @@ async def in_language(
 
 
 async def readable_answer(
-    llm: LLM, messages: Messages, reply: FinalAnswer, item: Item, usage: Usage
+    llm: LLM, messages: Messages, reply: FinalAnswer, item: Item, usage: Usage, stage: str = "synthesize"
 ) -> tuple[FinalAnswer, ParsedAnswer, list[CheckResult]]:
     """The answer read from `reply`; an unreadable one is re-asked once, stating what is
     allowed, and recorded as unparseable if the re-ask cannot be read either."""
     parsed = read_answer(reply.answer, item)
-    checks = [_answer_check(item, parsed, "re-asked")]
+    checks = [_answer_check(item, parsed, "re-asked", stage)]
     if parsed.status == "parsed":
         return reply, parsed, checks
     allowed = allowed_answers(item.task, item.options, item.label_set)
@@ -64,7 +64,7 @@ async def readable_answer(
         usage,
     )
     parsed = read_answer(reply.answer, item)
-    checks.append(_answer_check(item, parsed, "recorded"))
+    checks.append(_answer_check(item, parsed, "recorded", stage))
     return reply, parsed, checks
 
 
@@ -85,10 +85,12 @@ def _language_check(stage: str, verdict: LanguageVerdict, if_wrong: Literal["re-
     )
 
 
-def _answer_check(item: Item, parsed: ParsedAnswer, if_unread: Literal["re-asked", "recorded"]) -> CheckResult:
+def _answer_check(
+    item: Item, parsed: ParsedAnswer, if_unread: Literal["re-asked", "recorded"], stage: str
+) -> CheckResult:
     detected = f"{parsed.value} ({parsed.how})" if parsed.status == "parsed" else f"unparseable: {parsed.how}"
     return CheckResult(
-        stage="synthesize",
+        stage=stage,
         kind="answer",
         expected=allowed_answers(item.task, item.options, item.label_set),
         detected=detected,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Coroutine, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +20,7 @@ from kg.errors import MedcoreError
 from kg.graph.model import Node, Relationship, Run, stable_hash
 from kg.graph.store import GraphStore, open_store
 from kg.linking.lexicon_cache import Report, load_normalizer
+from kg.linking.normalizer import Normalizer
 from kg.settings import Settings
 from reasoning.alignment import AlignWeights, Similarity, align, compare
 from reasoning.grounding import ground_chain
@@ -63,6 +64,7 @@ class CoReasoner:
         *,
         store: GraphStore | None = None,
         llm: LLM | None = None,
+        normalizer: Normalizer | None = None,
         report: Report | None = None,
     ) -> None:
         """Raises `LLMError` when no endpoint is configured, before anything is opened;
@@ -85,7 +87,7 @@ class CoReasoner:
             self._close_llm()
             raise
         try:
-            self.normalizer = load_normalizer(self.store, settings, report=report)
+            self.normalizer = normalizer or load_normalizer(self.store, settings, report=report)
         except BaseException:
             self.close()
             raise
@@ -162,16 +164,24 @@ class CoReasoner:
         return await self.arun_item(item)
 
     def run_many(
-        self, items: Sequence[Item], *, concurrency: int = 8, out: Path | None = None, progress: bool = True
+        self,
+        items: Sequence[Item],
+        *,
+        concurrency: int = 8,
+        out: Path | None = None,
+        progress: bool = True,
+        on_outcome: Callable[[CoReasonResult | FailedItem], None] | None = None,
     ) -> list[CoReasonResult | FailedItem]:
         """Answer many questions, `concurrency` at a time. A failed item is recorded with
         its reason and the batch goes on. With `out`, each finished item is appended to
         that JSONL file at once (the export fields), so killing the batch loses nothing
         finished; a rerun on the same `out` skips the items it holds answered (same id and
-        run key), retries the failed ones and returns the outcomes of those it ran."""
+        run key), retries the failed ones and returns the outcomes of those it ran.
+        `on_outcome` hears of each item as it finishes."""
         from reasoning.batch import run_batch
 
-        return self._run(run_batch(self, items, concurrency=concurrency, out=out, progress=progress))
+        work = run_batch(self, items, concurrency=concurrency, out=out, progress=progress, on_outcome=on_outcome)
+        return self._run(work)
 
     # -- one question through the stages -------------------------------------------------
 
@@ -304,6 +314,7 @@ class CoReasoner:
     def run_key(self, item: Item) -> str:
         """hash(the item as the model sees it, its id, and the settings hash)."""
         fields = (item.question, item.lang, item.task, item.options, item.labels, item.english, item.region, item.id)
+        # (gold and dataset are not shown to the model: they do not make another run)
         return stable_hash(*fields, self.settings_hash)
 
     def _settings_hash(self) -> str:
@@ -333,7 +344,23 @@ class CoReasoner:
             lang=run.item.lang,
             prompt_versions=self.prompt_versions,
             settings_hash=self.settings_hash,
+            method=self.method,
+            dataset=run.item.dataset,
         )
+
+    @property
+    def method(self) -> str:
+        """The method these settings make: coreasoner, its insertion fusion, or an ablation."""
+        s = self.settings
+        if not s.local_chain:
+            return "ablation-no-local"
+        if s.fusion != "graph":
+            return {"insertion": "coreasoner-insertion", "concat": "ablation-concat", "none": "ablation-no-scaffold"}[
+                s.fusion
+            ]
+        if s.retrieve_top_k == 0 and s.retrieve_passages == 0:
+            return "ablation-no-retrieval"
+        return "coreasoner"
 
 
 @dataclass

@@ -30,6 +30,7 @@ __all__ = [
     "EXPORT_FIELDS",
     "FailedItem",
     "export_line",
+    "is_correct",
 ]
 
 
@@ -51,6 +52,7 @@ class Item(_Model):
     region: str | None = None
     id: str | None = None
     gold: str | None = None
+    dataset: str | None = None  # the benchmark the item comes from, when it does
 
     @field_validator("lang")
     @classmethod
@@ -189,6 +191,12 @@ class CoReasonResult(_Model):
     def status(self) -> RunStatus:
         return "answered" if self.answer_status == "parsed" else "unparseable"
 
+    @property
+    def correct(self) -> bool | None:
+        """Whether the answer is the gold one; None for long-form answers (a judge's work) and
+        items without gold."""
+        return is_correct(self.item, self.answer)
+
     def export(self) -> dict[str, Any]:
         """The paper's released-output fields (`answer_idx` is the gold option, as there),
         then the prediction, its status and the provenance."""
@@ -265,6 +273,13 @@ EXPORT_FIELDS = (
     "run_key",
     "error",
 )
+
+
+def is_correct(item: Item, answer: str | None) -> bool | None:
+    """Whether `answer` is the item's gold option or label (an unparseable answer is not)."""
+    if item.gold is None or item.task == "qa":
+        return None
+    return answer is not None and answer.casefold() == item.gold.casefold()
 
 
 def export_line(result: CoReasonResult | FailedItem) -> str:

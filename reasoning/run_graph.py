@@ -25,7 +25,7 @@ from kg.graph.model import (
 )
 from reasoning.results import ChainResult, CoReasonResult, Item
 
-__all__ = ["failure_items", "question_node", "result_items"]
+__all__ = ["failure_items", "question_and_run", "question_node", "result_items"]
 
 
 def question_node(item: Item) -> Question:
@@ -36,13 +36,14 @@ def question_node(item: Item) -> Question:
 
 def failure_items(item: Item, run: Run, stage: str, error: str) -> Iterator[Node | Relationship]:
     """The record of a run that failed: its question, and the run with where and why."""
-    yield from _question_and_run(item, run.model_copy(update={"status": "failed", "stage": stage, "error": error}))
+    yield from question_and_run(item, run.model_copy(update={"status": "failed", "stage": stage, "error": error}))
 
 
 def result_items(result: CoReasonResult, run: Run) -> Iterator[Node | Relationship]:
     """The whole record of a finished run: question, run (answer, status), chains, checks,
     alignments and scaffold."""
-    yield from _question_and_run(result.item, run.model_copy(update={"answer": result.answer, "status": result.status}))
+    outcome = {"answer": result.answer, "status": result.status, "gold": result.item.gold, "correct": result.correct}
+    yield from question_and_run(result.item, run.model_copy(update=outcome))
     yield from _chain(run.key, result.english)
     yield from _chain(run.key, result.local)
     for index, check in enumerate(result.checks):
@@ -52,7 +53,7 @@ def result_items(result: CoReasonResult, run: Run) -> Iterator[Node | Relationsh
     yield from _scaffold(result)
 
 
-def _question_and_run(item: Item, run: Run) -> Iterator[Node | Relationship]:
+def question_and_run(item: Item, run: Run) -> Iterator[Node | Relationship]:
     question = question_node(item)
     yield question
     yield run

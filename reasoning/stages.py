@@ -19,7 +19,16 @@ from reasoning.prompts import prompt
 from reasoning.results import CheckResult, Evidence, Item, ScaffoldStepResult
 from reasoning.schemas import ConceptChain, FinalAnswer, ReasoningChain
 
-__all__ = ["Synthesis", "abstract", "elicit", "synthesize"]
+__all__ = [
+    "Synthesis",
+    "abstract",
+    "chain_text",
+    "elicit",
+    "elicit_messages",
+    "options_text",
+    "synthesize",
+    "task_instruction",
+]
 
 _TASK = {
     "qa": "Answer the question in a short paragraph.",
@@ -43,6 +52,15 @@ async def elicit(
     """The English or the local reasoning chain for the question (in `question_language`),
     and the check of its language; when the English chain reasons over a local question,
     the model also translates it."""
+    messages, language = elicit_messages(item, question_language, role)
+    other = question_language.code if role == "english" else "en"
+    return await in_language(llm, messages, ReasoningChain, chain_text, language, other, f"elicit:{role}", usage)
+
+
+def elicit_messages(
+    item: Item, question_language: Language, role: Literal["english", "local"]
+) -> tuple[list[dict[str, str]], Language]:
+    """The elicitation prompt of a chain, and the language the chain is asked in."""
     language = language_profile("en") if role == "english" else question_language
     translate = role == "english" and question_language.code != "en" and not item.english
     question = item.english if role == "english" and item.english else item.question
@@ -57,11 +75,10 @@ async def elicit(
         question=question,
         options=options_text(item),
     )
-    other = question_language.code if role == "english" else "en"
-    return await in_language(llm, messages, ReasoningChain, _chain_text, language, other, f"elicit:{role}", usage)
+    return messages, language
 
 
-def _chain_text(chain: ReasoningChain) -> str:
+def chain_text(chain: ReasoningChain) -> str:
     return "\n".join([*chain.steps, chain.answer])
 
 

@@ -118,6 +118,7 @@ def load_fixtures(path: Path) -> list[Fixture]:
     """
     fixtures = list(read_jsonl(path, Fixture))
     if not fixtures:
-        raise IngestError("no fixtures: add one JSON object per line (see reasoning/data/fixtures/README.md)",
-                          path=str(path))  # fmt: skip
+        raise IngestError(
+            "no fixtures: add one JSON object per line (see reasoning/data/fixtures/README.md)", path=str(path)
+        )
     return fixtures

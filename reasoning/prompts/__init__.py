@@ -13,9 +13,10 @@ from importlib import resources
 from string import Template
 from typing import Any
 
-__all__ = ["Prompt", "prompt", "STAGES"]
+__all__ = ["BASELINES", "Prompt", "STAGES", "prompt"]
 
-STAGES = ("elicit", "abstract", "synthesize")
+STAGES = ("elicit", "abstract", "synthesize")  # the pipeline's: their versions are in every run key
+BASELINES = ("direct", "translate")  # the evaluation's baselines (they also use elicit)
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,8 @@ class Prompt:
 @cache
 def prompt(name: str) -> Prompt:
     """The prompt of one stage (see STAGES)."""
-    if name not in STAGES:
-        raise KeyError(f"no prompt {name!r}; stages: {', '.join(STAGES)}")
+    if name not in (*STAGES, *BASELINES):
+        raise KeyError(f"no prompt {name!r}; there are {', '.join((*STAGES, *BASELINES))}")
     text = resources.files(__name__).joinpath(f"{name}.md").read_text(encoding="utf-8")
     _, _, rest = text.partition("### system\n")
     system, _, user = rest.partition("### user\n")

@@ -71,6 +71,12 @@ class Run(Node):
     status: RunStatus | None = None
     stage: str | None = None  # where a failed run stopped
     error: str | None = None
+    # What evaluation slices by: the method, the benchmark and the item, the gold answer, and
+    # whether the answer is it (None where it cannot be told by comparison: long-form answers).
+    method: str | None = None
+    dataset: str | None = None
+    gold: str | None = None
+    correct: bool | None = None
 
 
 class Check(Node):
