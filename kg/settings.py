@@ -95,6 +95,11 @@ class Settings(BaseSettings):
     # when the server refuses one.
     llm_structured: Literal["auto", "json_schema", "json_object", "prompt"] = "auto"
     llm_cache: bool = True  # the persistent response cache in HOME/llm-cache.sqlite
+    # The judge of long-form answers in evaluation: another endpoint and model if given, else
+    # the model under test's.
+    judge_base_url: str | None = None
+    judge_api_key: SecretStr | None = None
+    judge_model: str | None = None
     link_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
     # Alignment (reasoning.alignment.AlignWeights) and retrieval.
     align_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
@@ -220,7 +225,7 @@ def _env_names(name: str, field: FieldInfo) -> list[str]:
 def _shown(name: str, value: Any) -> Any:
     if isinstance(value, SecretStr):
         return "********" if value.get_secret_value() else ""
-    if name in ("graph_uri", "llm_base_url") and value is not None:
+    if name in ("graph_uri", "llm_base_url", "judge_base_url") and value is not None:
         return redact_uri(value)
     return str(value) if isinstance(value, Path) else value
 

@@ -20,7 +20,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-__all__ = ["Comparison", "Score", "accuracy", "bootstrap_ci", "compare", "macro_f1", "mcnemar"]
+__all__ = ["Comparison", "Score", "accuracy", "bootstrap_ci", "compare", "macro_f1", "mcnemar", "paired_bootstrap"]
 
 Statistic = Callable[[Sequence[int]], float]
 
@@ -82,17 +82,28 @@ def compare(a: Sequence[bool], b: Sequence[bool], *, resamples: int = 10000, see
     bootstrap interval and two-sided p-value, and McNemar's exact p-value."""
     if len(a) != len(b):
         raise ValueError(f"paired comparison of {len(a)} and {len(b)} items: pair them first")
-    n = len(a)
     diffs = [(1 if x else 0) - (1 if y else 0) for x, y in zip(a, b, strict=True)]
-    delta = sum(diffs) / n if n else math.nan
-    low, high = bootstrap_ci(n, lambda idx: sum(diffs[i] for i in idx) / len(idx), resamples=resamples, seed=seed)
-    rng = random.Random(seed)
-    # Two-sided p: how often a resample's difference falls on the other side of zero, doubled.
-    boot = [sum(diffs[rng.randrange(n)] for _ in range(n)) / n for _ in range(resamples)] if n else []
-    other_side = sum(1 for d in boot if (d <= 0 if delta > 0 else d >= 0))
-    p_boot = min(1.0, 2 * other_side / resamples) if boot and delta != 0 else 1.0
+    delta, low, high, p_boot = paired_bootstrap(diffs, resamples=resamples, seed=seed)
     a_only, b_only = sum(1 for d in diffs if d > 0), sum(1 for d in diffs if d < 0)
-    return Comparison(delta, low, high, p_boot, mcnemar(a_only, b_only), a_only, b_only, n)
+    return Comparison(delta, low, high, p_boot, mcnemar(a_only, b_only), a_only, b_only, len(diffs))
+
+
+def paired_bootstrap(
+    diffs: Sequence[float], *, resamples: int = 10000, seed: int = 0
+) -> tuple[float, float, float, float]:
+    """The mean of paired differences, its 95% bootstrap interval, and the two-sided p-value:
+    twice the share of resampled means on the other side of zero."""
+    n = len(diffs)
+    if n == 0:
+        return (math.nan, math.nan, math.nan, math.nan)
+    delta = sum(diffs) / n
+    low, high = bootstrap_ci(n, lambda idx: sum(diffs[i] for i in idx) / len(idx), resamples=resamples, seed=seed)
+    if delta == 0:
+        return (delta, low, high, 1.0)
+    rng = random.Random(seed)
+    means = (sum(diffs[rng.randrange(n)] for _ in range(n)) / n for _ in range(resamples))
+    other_side = sum(1 for m in means if (m <= 0 if delta > 0 else m >= 0))
+    return (delta, low, high, min(1.0, 2 * other_side / resamples))
 
 
 def mcnemar(a_only: int, b_only: int) -> float:

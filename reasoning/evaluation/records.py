@@ -46,6 +46,7 @@ class EvalRecord(BaseModel):
     item_id: str
     lang: str
     task: Task
+    question: str = ""
     method: str
     model: str
     gold: str | None = None
@@ -106,6 +107,7 @@ def _identity(item: Item, method: str, model: str) -> dict[str, Any]:
         "item_id": (item.id or "").removeprefix(f"{item.dataset}:"),
         "lang": item.lang,
         "task": item.task,
+        "question": item.question,
         "method": method,
         "model": model,
         "gold": item.gold,

@@ -9,7 +9,6 @@ several records, the last one counts.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,6 +72,19 @@ class ResultsDir:
             EvalRecord.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line
         )
         return {record.item_id: record for record in records}
+
+    def records_of(self, items: Sequence[Item], method: str) -> dict[str, EvalRecord]:
+        """The last record of `method` for each of `items` that has one, by the item's id."""
+        files: dict[tuple[str, str], dict[str, EvalRecord]] = {}
+        found = {}
+        for item in items:
+            key = (item.dataset or "", item.lang)
+            if key not in files:
+                files[key] = self.latest(key[0], method, item.lang)
+            record = files[key].get((item.id or "").removeprefix(f"{item.dataset}:"))
+            if record is not None:
+                found[item.id or ""] = record
+        return found
 
     def all_latest(self) -> Iterator[EvalRecord]:
         """Every item's last record, over all files."""
@@ -152,15 +164,8 @@ def run_evaluation(
 def _todo(
     results: ResultsDir, items: Sequence[Item], method: str, retry_failed: bool
 ) -> tuple[list[Item], MethodSummary]:
-    done: dict[tuple[str, str], dict[str, EvalRecord]] = defaultdict(dict)
-    todo = []
-    for item in items:
-        key = (item.dataset or "", item.lang)
-        if key not in done:
-            done[key] = results.latest(key[0], method, item.lang)
-        record = done[key].get((item.id or "").removeprefix(f"{item.dataset}:"))
-        if record is None or (retry_failed and record.status == "failed"):
-            todo.append(item)
+    done = results.records_of(items, method)
+    todo = [i for i in items if i.id not in done or (retry_failed and done[i.id or ""].status == "failed")]
     return todo, MethodSummary(method=method, skipped=len(items) - len(todo))
 
 

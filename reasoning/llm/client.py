@@ -82,13 +82,15 @@ class LLM:
             self._cache.put(key, self.model, response)
         return ChatResult(content=response.content, reasoning=response.reasoning)
 
-    async def structured(self, messages: list[dict[str, Any]], schema: type[M], usage: Usage) -> tuple[M, ChatResult]:
+    async def structured(
+        self, messages: list[dict[str, Any]], schema: type[M], usage: Usage, **extra: Any
+    ) -> tuple[M, ChatResult]:
         """A reply validated as `schema`; one repair re-ask when it does not validate.
 
         Raises:
             LLMError: the reply (and its repair) do not validate; says why.
         """
-        result = await self._structured_call(messages, schema, usage)
+        result = await self._structured_call(messages, schema, usage, **extra)
         try:
             return parse_json(result.content, schema), result
         except OutputError as first:
@@ -101,17 +103,20 @@ class LLM:
                     "content": f"That reply is unusable: {first}. Reply again with the corrected JSON only.",
                 },
             ]
-            result = await self._structured_call(repair, schema, usage)
+            result = await self._structured_call(repair, schema, usage, **extra)
             try:
                 return parse_json(result.content, schema), result
             except OutputError as second:
                 raise LLMError(f"{schema.__name__} from {self.model}: {second} (after one repair re-ask)") from None
 
-    async def _structured_call(self, messages: list[dict[str, Any]], schema: type[M], usage: Usage) -> ChatResult:
+    async def _structured_call(
+        self, messages: list[dict[str, Any]], schema: type[M], usage: Usage, **extra: Any
+    ) -> ChatResult:
         while True:
             mode = self._mode
             try:
-                return await self.chat(_with_schema(messages, schema, mode), usage, **_response_format(schema, mode))
+                formatted = _with_schema(messages, schema, mode)
+                return await self.chat(formatted, usage, **_response_format(schema, mode), **extra)
             except RequestRefused as exc:
                 if not self._step_down(mode, exc):
                     raise

@@ -13,10 +13,11 @@ from importlib import resources
 from string import Template
 from typing import Any
 
-__all__ = ["BASELINES", "Prompt", "STAGES", "prompt"]
+__all__ = ["BASELINES", "JUDGE", "Prompt", "STAGES", "prompt"]
 
 STAGES = ("elicit", "abstract", "synthesize")  # the pipeline's: their versions are in every run key
 BASELINES = ("direct", "translate")  # the evaluation's baselines (they also use elicit)
+JUDGE = ("judge",)  # the evaluation's grader of long-form answers
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,8 @@ class Prompt:
 @cache
 def prompt(name: str) -> Prompt:
     """The prompt of one stage (see STAGES)."""
-    if name not in (*STAGES, *BASELINES):
-        raise KeyError(f"no prompt {name!r}; there are {', '.join((*STAGES, *BASELINES))}")
+    if name not in (*STAGES, *BASELINES, *JUDGE):
+        raise KeyError(f"no prompt {name!r}; there are {', '.join((*STAGES, *BASELINES, *JUDGE))}")
     text = resources.files(__name__).joinpath(f"{name}.md").read_text(encoding="utf-8")
     _, _, rest = text.partition("### system\n")
     system, _, user = rest.partition("### user\n")
