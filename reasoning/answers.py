@@ -162,6 +162,8 @@ def _mcq(text: str, options: dict[str, str], multiple: bool) -> ParsedAnswer:
         return ParsedAnswer.unreadable(f"several letters ({', '.join(whole)}) where one is asked")
     named = _phrase_letters(plain, letters)
     leading = _leading_letter(plain, letters)
+    if named and multiple:
+        return ParsedAnswer.read(",".join(sorted(named)), "answer phrase")
     if named:
         if len(named | ({leading} if leading else set())) > 1:
             both = sorted(named | ({leading} if leading else set()))

@@ -70,7 +70,7 @@ async def readable_answer(
 
 def read_answer(text: str, item: Item) -> ParsedAnswer:
     """The answer an item's reply gives, read by `reasoning.answers.parse_answer`."""
-    return parse_answer(text, item.task, item.options, labels=item.label_set)
+    return parse_answer(text, item.task, item.options, labels=item.label_set, multiple=item.multiple)
 
 
 def _again(messages: Messages, reply: BaseModel, instruction: str) -> Messages:

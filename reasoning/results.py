@@ -53,6 +53,8 @@ class Item(_Model):
     id: str | None = None
     gold: str | None = None
     dataset: str | None = None  # the benchmark the item comes from, when it does
+    # Several options are right (the question says how many): the answer is all their letters.
+    multiple: bool = False
 
     @field_validator("lang")
     @classmethod
@@ -279,7 +281,15 @@ def is_correct(item: Item, answer: str | None) -> bool | None:
     """Whether `answer` is the item's gold option or label (an unparseable answer is not)."""
     if item.gold is None or item.task == "qa":
         return None
-    return answer is not None and answer.casefold() == item.gold.casefold()
+    if answer is None:
+        return False
+    if item.multiple:  # every right letter and no other, in any order
+        return _letters(answer) == _letters(item.gold)
+    return answer.casefold() == item.gold.casefold()
+
+
+def _letters(answer: str) -> set[str]:
+    return {part.strip().casefold() for part in answer.split(",") if part.strip()}
 
 
 def export_line(result: CoReasonResult | FailedItem) -> str:

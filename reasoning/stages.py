@@ -33,13 +33,16 @@ __all__ = [
 _TASK = {
     "qa": "Answer the question in a short paragraph.",
     "mcq": "The answer must be exactly one of the option letters ($letters).",
+    "mcq-multiple": "More than one option is right: the answer must be every right option letter ($letters), "
+    "separated by commas (for example A,C).",
     "nli": "The text gives a premise and a hypothesis; the answer must be exactly one label: $labels.",
 }
 
 
 def task_instruction(item: Item) -> str:
     letters = ", ".join(sorted(item.options or {}))
-    return _TASK[item.task].replace("$letters", letters).replace("$labels", " or ".join(item.label_set))
+    task = "mcq-multiple" if item.multiple and item.task == "mcq" else item.task
+    return _TASK[task].replace("$letters", letters).replace("$labels", " or ".join(item.label_set))
 
 
 def options_text(item: Item) -> str:

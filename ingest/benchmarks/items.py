@@ -29,6 +29,7 @@ class BenchmarkItem(BaseModel):
     options: dict[str, str] | None = None
     labels: list[str] | None = None  # the NLI label set (MultiMed-X BioNLI: entailment, contradiction)
     gold: str | None = None
+    multiple: bool = False  # several options are right; gold holds their letters, comma-separated
     english: str | None = None  # the English parallel of the question
     english_gold: str | None = None  # the English reference answer, when given apart
     source: str = Field(min_length=1)  # file and row, for messages

@@ -67,7 +67,8 @@ def read_mmedbench(path: Path, collector: Collector) -> None:
                     task="mcq",
                     question=row.text("question"),
                     options=options,
-                    gold=_answer(row, options),
+                    gold=(gold := _answer(row, options)),
+                    multiple="," in gold,
                 )
 
 

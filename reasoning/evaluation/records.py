@@ -127,4 +127,5 @@ def item_of(benchmark: BenchmarkItem) -> Item:
         id=f"{benchmark.dataset}:{benchmark.id}",
         gold=benchmark.gold,
         dataset=benchmark.dataset,
+        multiple=benchmark.multiple,
     )

@@ -40,6 +40,7 @@ class ReportRow(BaseModel):
     macro_f1: float | None = None
     unparseable: int = 0
     failed: int = 0
+    ungraded: int = 0  # answered items without a gold label or reference
     violations: int = 0
     delta: float | None = None  # against the baseline, on the items both answered
     p_value: float | None = None  # McNemar's (accuracy) or the paired bootstrap's (judge)
@@ -64,7 +65,9 @@ def build_report(results: Path, *, baseline: str | None = "direct-local", seed: 
 
 
 def _row(dataset: str, task: str, lang: str, method: str, records: list[EvalRecord], seed: int) -> ReportRow:
-    scored = [r for r in records if r.status != "failed"]
+    answered = [r for r in records if r.status != "failed"]
+    # an item without a gold label (or reference) has nothing to be scored against
+    scored = [r for r in answered if r.gold]
     f1 = agreement = None
     if task == "qa":
         grades = [r.judge for r in scored if r.judge is not None]
@@ -89,9 +92,10 @@ def _row(dataset: str, task: str, lang: str, method: str, records: list[EvalReco
         n=score.n,
         macro_f1=f1,
         judge_agreement=agreement,
-        failed=len(records) - len(scored),
+        failed=len(records) - len(answered),
+        ungraded=len(answered) - len(scored),
         unparseable=sum(r.status == "unparseable" for r in scored),
-        violations=sum(any(c.kind == "language" and c.action == "recorded" for c in r.checks) for r in scored),
+        violations=sum(any(c.kind == "language" and c.action == "recorded" for c in r.checks) for r in answered),
     )
 
 
@@ -103,8 +107,8 @@ def _mean(values: list[float], seed: int) -> Score:
 
 
 def _versus(records: list[EvalRecord], base: list[EvalRecord], metric: str, seed: int) -> dict[str, float]:
-    mine = {r.item_id: r for r in records if r.status != "failed"}
-    theirs = {r.item_id: r for r in base if r.status != "failed"}
+    mine = {r.item_id: r for r in records if r.status != "failed" and r.gold}
+    theirs = {r.item_id: r for r in base if r.status != "failed" and r.gold}
     both = sorted(set(mine) & set(theirs))
     if not both:
         return {}
@@ -162,7 +166,7 @@ def to_markdown(rows: Sequence[ReportRow]) -> str:
         versus = f"{r.delta:+.3f} (p {r.p_value:.3g})" if r.delta is not None and r.p_value is not None else ""
         paper = f"{r.paper:g}" if r.paper is not None else ""
         cells = [r.dataset, r.task, r.lang, r.method, r.metric, f"{_fmt(r.score)}{f1}", f"{_fmt(r.low)}-{_fmt(r.high)}"]
-        cells += [str(r.n), str(r.unparseable), str(r.failed), str(r.violations), versus, paper]
+        cells += [str(r.n), str(r.unparseable), str(r.failed), str(r.ungraded), str(r.violations), versus, paper]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -313,12 +313,12 @@ def test_a_file_of_no_multimedx_layout_is_named(tmp_path: Path) -> None:
 
 def test_mmedbench_reads_test_files_named_by_language() -> None:
     load = load_benchmark("mmedbench", DATA / "mmedbench")  # Train/ is left out
-    assert [(item.id, item.lang, item.gold) for item in load.items] == [
-        ("Chinese.jsonl:1", "zh", "B"),
-        ("Chinese.jsonl:2", "zh", "A"),
-        ("Chinese.jsonl:3", "zh", "A"),
-        ("Japanese.jsonl:1", "ja", "A"),
-        ("Japanese.jsonl:2", "ja", "A,C"),  # a question with two right answers
+    assert [(item.id, item.lang, item.gold, item.multiple) for item in load.items] == [
+        ("Chinese.jsonl:1", "zh", "B", False),
+        ("Chinese.jsonl:2", "zh", "A", False),
+        ("Chinese.jsonl:3", "zh", "A", False),
+        ("Japanese.jsonl:1", "ja", "A", False),
+        ("Japanese.jsonl:2", "ja", "A,C", True),  # a question with two right answers
     ]
     first = load.items[0]
     assert (first.dataset, first.task, first.english, first.labels) == ("mmedbench", "mcq", None, None)

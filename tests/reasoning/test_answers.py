@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from reasoning.answers import ParsedAnswer, allowed_answers, parse_answer
+from reasoning.results import Item, is_correct
+from reasoning.stages import task_instruction
 
 SW = {"A": "Chanjo ya homa ya ini aina B", "B": "Dawa za kupunguza homa", "C": "Kupumzika", "D": "Upasuaji"}
 EN = {"A": "Iron deficiency", "B": "Hepatitis B", "C": "Tuberculosis", "D": "Vitamin D deficiency"}
@@ -148,6 +150,15 @@ def test_mcq_replies_that_cannot_be_read_for_certain_are_unparseable(
 def test_several_letters_where_the_item_allows_them() -> None:
     assert parse_answer("A and C", "mcq", EN, multiple=True).value == "A,C"
     assert parse_answer("B和D", "mcq", ZH, multiple=True).value == "B,D"
+    assert parse_answer("Answer: C, A", "mcq", EN, multiple=True).value == "A,C"
+    assert parse_answer("Answer: C, A", "mcq", EN).status == "unparseable"  # where one is asked
+
+
+def test_an_item_with_several_right_options_is_right_only_with_all_of_them() -> None:
+    item = Item(question="Choose two.", lang="en", task="mcq", options=EN, gold="A,C", multiple=True)
+    assert is_correct(item, "C,A") and is_correct(item, "a, c")
+    assert not is_correct(item, "A") and not is_correct(item, "A,B,C") and not is_correct(item, None)
+    assert "every right option letter" in task_instruction(item)
 
 
 @pytest.mark.parametrize(("text", "labels", "value", "how"), NLI)

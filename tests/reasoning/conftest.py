@@ -1,4 +1,4 @@
-"""What the CLI tests share: a home with the seed graph built by `medcore kg build`."""
+"""What the reasoning tests share: a home with the seed graph built by `medcore kg build`."""
 
 from __future__ import annotations
 
