@@ -35,6 +35,9 @@ JudgeModel = Annotated[str | None, typer.Option("--judge-model", help="The judge
 
 
 def register(app: typer.Typer) -> None:
+    from reasoning.cli import evaluate_exports
+
+    evaluate_exports.register(eval_app)
     app.add_typer(eval_app, name="eval")
 
 

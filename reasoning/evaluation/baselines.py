@@ -78,7 +78,8 @@ async def _direct(llm: LLM, item: Item, asked_in: Language, local: Language, usa
     other = local.code if asked_in.code == "en" else "en"
     reply, checks = await in_language(llm, messages, FinalAnswer, _prose(item), asked_in, other, "answer", usage)
     reply, parsed, answer_checks = await readable_answer(llm, messages, reply, item, usage, stage="answer")
-    return BaselineAnswer(f"{reply.answer}\n\n{reply.explanation}".strip(), parsed, [], [*checks, *answer_checks])
+    response = f"{reply.answer}\n\n{reply.explanation}".strip()
+    return BaselineAnswer(response, parsed, [], [*checks, *answer_checks], reply.answer, reply.explanation)
 
 
 async def _translate_test(llm: LLM, item: Item, local: Language, usage: Usage) -> BaselineAnswer:
@@ -93,7 +94,7 @@ async def _translate_test(llm: LLM, item: Item, local: Language, usage: Usage) -
     if item.task != "qa" or answered.parsed.value is None:
         return answered
     back = await _translate(llm, answered.parsed.value, english, local, usage)
-    return answered._replace(parsed=ParsedAnswer.read(back, "text, translated back"), response=back)
+    return answered._replace(parsed=ParsedAnswer.read(back, "text, translated back"), response=back, answer=back)
 
 
 async def _translate(llm: LLM, text: str, source: Language, target: Language, usage: Usage) -> str:
@@ -108,7 +109,8 @@ async def _chain_of_thought(llm: LLM, item: Item, local: Language, role: str, us
     chain, checks = await in_language(llm, messages, ReasoningChain, chain_text, asked_in, other, f"cot:{role}", usage)
     reply = FinalAnswer(answer=chain.answer, explanation="\n".join(chain.steps))
     reply, parsed, answer_checks = await readable_answer(llm, messages, reply, item, usage, stage=f"cot:{role}")
-    return BaselineAnswer(chain.answer, parsed, chain.steps, [*checks, *answer_checks])
+    steps = "\n".join(chain.steps)
+    return BaselineAnswer(chain.answer, parsed, chain.steps, [*checks, *answer_checks], reply.answer, steps)
 
 
 def _prose(item: Item) -> Callable[[FinalAnswer], str]:

@@ -12,16 +12,31 @@ from reasoning.answers import ParsedAnswer
 from reasoning.llm.usage import Usage
 from reasoning.results import CheckResult, CoReasonResult, Item, Task, is_correct
 
-__all__ = ["BaselineAnswer", "EvalRecord", "JudgeScore", "item_of"]
+__all__ = ["BaselineAnswer", "EvalRecord", "ExpertRating", "JudgeScore", "item_of"]
 
 
 class BaselineAnswer(NamedTuple):
-    """What a baseline answered: its reply, the answer read from it, its reasoning, its checks."""
+    """What a baseline answered: its reply, the answer read from it, its reasoning, its checks,
+    and the answer and explanation as written."""
 
     response: str
     parsed: ParsedAnswer
     reasoning: list[str]
     checks: list[CheckResult]
+    answer: str = ""
+    explanation: str = ""
+
+
+class ExpertRating(BaseModel):
+    """A clinician's ratings of a long-form answer from a blinded sheet (1-5 per criterion)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rater: str
+    sheet: str  # the sheet's file name and the answer's code on it
+    scores: dict[str, int]
+    overall: int
+    comment: str = ""
 
 
 class JudgeScore(BaseModel):
@@ -47,6 +62,7 @@ class EvalRecord(BaseModel):
     lang: str
     task: Task
     question: str = ""
+    options: dict[str, str] | None = None
     method: str
     model: str
     gold: str | None = None
@@ -54,12 +70,15 @@ class EvalRecord(BaseModel):
     status: Literal["answered", "unparseable", "failed"]
     correct: bool | None = None  # None for long-form answers (see judge) and items without gold
     response: str = ""
+    answer: str = ""  # the answer as the model wrote it
+    explanation: str = ""  # the reasoning given with the answer (the pipeline's: the fused one)
     reasoning: list[str] = []
     checks: list[CheckResult] = []
     usage: Usage = Usage()
     run_key: str | None = None
     error: str | None = None
     judge: JudgeScore | None = None
+    experts: list[ExpertRating] = []
 
     @classmethod
     def of_result(cls, result: CoReasonResult, method: str) -> EvalRecord:
@@ -72,6 +91,8 @@ class EvalRecord(BaseModel):
             status=result.status,
             correct=result.correct,
             response=response,
+            answer=result.raw_answer,
+            explanation=result.explanation,
             reasoning=steps,
             checks=result.checks,
             usage=result.usage,
@@ -90,6 +111,8 @@ class EvalRecord(BaseModel):
             status=status,
             correct=is_correct(item, parsed.value),
             response=answered.response,
+            answer=answered.answer,
+            explanation=answered.explanation,
             reasoning=answered.reasoning,
             checks=answered.checks,
             usage=usage,
@@ -108,6 +131,7 @@ def _identity(item: Item, method: str, model: str) -> dict[str, Any]:
         "lang": item.lang,
         "task": item.task,
         "question": item.question,
+        "options": item.options,
         "method": method,
         "model": model,
         "gold": item.gold,

@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from reasoning.answers import NLI_LABELS
+from reasoning.evaluation.distillation import grade
 from reasoning.evaluation.metrics import Score, accuracy, bootstrap_ci, compare, macro_f1, paired_bootstrap
 from reasoning.evaluation.records import EvalRecord
 from reasoning.evaluation.runner import ResultsDir
@@ -45,6 +46,8 @@ class ReportRow(BaseModel):
     delta: float | None = None  # against the baseline, on the items both answered
     p_value: float | None = None  # McNemar's (accuracy) or the paired bootstrap's (judge)
     judge_agreement: float | None = None  # share of answers the judge graded the same twice
+    expert: float | None = None  # experts' mean overall rating (1-5), from imported sheets
+    expert_n: int = 0  # answers rated by experts
     paper: float | None = None  # the paper's published figure, where there is one
 
 
@@ -68,12 +71,15 @@ def _row(dataset: str, task: str, lang: str, method: str, records: list[EvalReco
     answered = [r for r in records if r.status != "failed"]
     # an item without a gold label (or reference) has nothing to be scored against
     scored = [r for r in answered if r.gold]
-    f1 = agreement = None
+    f1 = agreement = expert = None
+    rated: list[EvalRecord] = []
     if task == "qa":
         grades = [r.judge for r in scored if r.judge is not None]
         twice = [g for g in grades if g.second_overall is not None]
         agreement = sum(g.overall == g.second_overall for g in twice) / len(twice) if twice else None
         score = _mean([g.overall for g in grades], seed)
+        rated = [r for r in scored if r.experts]
+        expert = sum(grade(r) or 0 for r in rated) / len(rated) if rated else None
     else:
         score = accuracy([bool(r.correct) for r in scored], seed=seed)
     if task == "nli":
@@ -92,6 +98,8 @@ def _row(dataset: str, task: str, lang: str, method: str, records: list[EvalReco
         n=score.n,
         macro_f1=f1,
         judge_agreement=agreement,
+        expert=expert,
+        expert_n=len(rated),
         failed=len(records) - len(answered),
         ungraded=len(answered) - len(scored),
         unparseable=sum(r.status == "unparseable" for r in scored),
@@ -159,14 +167,24 @@ def to_markdown(rows: Sequence[ReportRow]) -> str:
         "failed",
         "violations",
     ]
-    columns += ["vs baseline", "paper"]
+    columns += ["vs baseline", "experts (n)", "paper"]
     lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
     for r in rows:
         f1 = f" (F1 {r.macro_f1:.3f})" if r.macro_f1 is not None else ""
         versus = f"{r.delta:+.3f} (p {r.p_value:.3g})" if r.delta is not None and r.p_value is not None else ""
         paper = f"{r.paper:g}" if r.paper is not None else ""
         cells = [r.dataset, r.task, r.lang, r.method, r.metric, f"{_fmt(r.score)}{f1}", f"{_fmt(r.low)}-{_fmt(r.high)}"]
-        cells += [str(r.n), str(r.unparseable), str(r.failed), str(r.ungraded), str(r.violations), versus, paper]
+        experts = f"{r.expert:.2f} ({r.expert_n})" if r.expert is not None else ""
+        cells += [
+            str(r.n),
+            str(r.unparseable),
+            str(r.failed),
+            str(r.ungraded),
+            str(r.violations),
+            versus,
+            experts,
+            paper,
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

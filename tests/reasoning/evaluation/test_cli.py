@@ -128,3 +128,17 @@ def test_judge_on_its_own_model_then_report(
         "toy-qa-scores.png",
         "toy-mcq-gains.png",
     }
+
+    code, printed = _eval(built, capsys, "distill", str(out), "--out", str(tmp_path / "distill"), "--json")
+    assert code == 0 and json.loads(printed)["lines"] == {"sw": 1, "yo": 1}  # graded 4 and right
+    sheets = tmp_path / "sheets"
+    assert (
+        _eval(built, capsys, "sheets", str(out), "--out", str(sheets), "--method", METHODS, "--format", "csv")[0] == 0
+    )
+    lines = (sheets / "sheet-sw.csv").read_text(encoding="utf-8").splitlines()
+    rated = sheets / "rated.csv"
+    rated.write_text(f"code,overall,safety\n{lines[1].split(',')[0]},2,3\n", encoding="utf-8")
+    unsigned = ["--home", str(built), "eval", "import-ratings", str(out), str(rated), "--key", str(sheets / "key.csv")]
+    assert main(unsigned) == 1 and f"{rated}:2: rater: say who rated" in capsys.readouterr().err
+    args = ["import-ratings", str(out), str(rated), "--key", str(sheets / "key.csv"), "--rater", "dr-c"]
+    assert _eval(built, capsys, *args) == (0, f"Imported the ratings of 1 answers into {out}.\n")
