@@ -32,6 +32,14 @@ JudgeUrl = Annotated[
     typer.Option("--judge-base-url", help="The judge's endpoint (default the model's); key in MEDCORE_JUDGE_API_KEY."),
 ]
 JudgeModel = Annotated[str | None, typer.Option("--judge-model", help="The judge's model (default the model).")]
+Criteria = Annotated[
+    Path | None,
+    typer.Option("--criteria", exists=True, dir_okay=False, help='JSON {"name": "description"}: the rubric.'),
+]
+JudgePrompt = Annotated[
+    Path | None,
+    typer.Option("--judge-prompt", exists=True, dir_okay=False, help="A prompt file in judge.md's format."),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -68,6 +76,8 @@ def eval_run(
     judge: Annotated[bool, typer.Option("--judge", help="Grade long-form answers when done.")] = False,
     judge_base_url: JudgeUrl = None,
     judge_model: JudgeModel = None,
+    criteria: Criteria = None,
+    judge_prompt: JudgePrompt = None,
     quiet: QuietFlag = False,
 ) -> None:
     """Run methods on a benchmark.
@@ -89,7 +99,7 @@ def eval_run(
         return
     _run(ctx, items, methods, out, concurrency, retry_failed, quiet, price_in, price_out)
     if judge:
-        _judge(ctx, out, concurrency, judge_base_url, judge_model)
+        _judge(ctx, out, concurrency, judge_base_url, judge_model, criteria, judge_prompt)
 
 
 def _items(
@@ -160,14 +170,28 @@ def _run(
     console().print(table)
 
 
-def _judge(ctx: typer.Context, out: Path, concurrency: int, base_url: str | None, model: str | None) -> None:
+def _judge(
+    ctx: typer.Context,
+    out: Path,
+    concurrency: int,
+    base_url: str | None,
+    model: str | None,
+    criteria: Path | None,
+    judge_prompt: Path | None,
+) -> None:
     from kg.settings import load_settings
-    from reasoning.evaluation.judge import judge_results
+    from reasoning.evaluation.judge import judge_results, load_criteria, load_judge_prompt
 
     root = state(ctx)
     # validated as any setting is (the URL's scheme, say), on top of env and config
     judging = load_settings(config=root.config, home=root.home, judge_base_url=base_url, judge_model=model)
-    summary = judge_results(judging, out, concurrency=concurrency)
+    summary = judge_results(
+        judging,
+        out,
+        concurrency=concurrency,
+        criteria=load_criteria(criteria) if criteria else None,
+        template=load_judge_prompt(judge_prompt) if judge_prompt else None,
+    )
     console().print(
         f"Judged {summary.judged} long-form answers ({summary.failed} failed); the judge agreed with itself on "
         f"{summary.agreement_exact or 0:.0%} exactly and {summary.agreement_within_one or 0:.0%} within one point."
@@ -181,10 +205,12 @@ def eval_judge(
     concurrency: Annotated[int, typer.Option("--concurrency", min=1)] = 8,
     judge_base_url: JudgeUrl = None,
     judge_model: JudgeModel = None,
+    criteria: Criteria = None,
+    judge_prompt: JudgePrompt = None,
 ) -> None:
     """Grade the long-form answers of a results folder that have no grade yet (each twice, to
     measure the judge's consistency)."""
-    _judge(ctx, results, concurrency, judge_base_url, judge_model)
+    _judge(ctx, results, concurrency, judge_base_url, judge_model, criteria, judge_prompt)
 
 
 @eval_app.command("report")

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from kg.errors import MedcoreError
+from kg.errors import ConfigError, MedcoreError
 from kg.settings import Settings
 from reasoning.evaluation.records import EvalRecord, JudgeScore
 from reasoning.evaluation.runner import ResultsDir
@@ -26,9 +27,11 @@ from reasoning.languages import language
 from reasoning.llm.cache import ResponseCache
 from reasoning.llm.client import LLM
 from reasoning.llm.usage import Usage
-from reasoning.prompts import prompt
+from reasoning.prompts import Prompt, parse_prompt, prompt
 
-__all__ = ["DEFAULT_CRITERIA", "Judge", "JudgeSummary", "judge_results"]
+__all__ = ["DEFAULT_CRITERIA", "Judge", "JudgeSummary", "judge_results", "load_criteria", "load_judge_prompt"]
+
+_PLACEHOLDERS = ("language", "criteria", "criteria_keys", "question", "reference", "answer")
 
 DEFAULT_CRITERIA = {
     "reasoning_quality": "the reasoning is sound, ordered and reaches the answer it gives",
@@ -55,7 +58,9 @@ class JudgeSummary(BaseModel):
 class Judge:
     """Grades long-form answers on the judge endpoint (its own event loop)."""
 
-    def __init__(self, settings: Settings, criteria: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, settings: Settings, criteria: Mapping[str, str] | None = None, template: Prompt | None = None
+    ) -> None:
         judge = settings.model_copy(
             update={
                 "model": settings.judge_model or settings.model,
@@ -67,7 +72,10 @@ class Judge:
         self.llm = LLM(judge, cache=cache)
         self.seed = settings.llm_seed or 0
         self.criteria = dict(criteria or DEFAULT_CRITERIA)
-        self.version = prompt("judge").version
+        self.template = template or prompt("judge")
+        # a prompt of the user's own is recorded by its name and hash, the shipped one by its hash
+        own = template is not None and template.name != "judge"
+        self.version = f"{self.template.name}@{self.template.version}" if own else self.template.version
         self.usage = Usage()
         self._loop = asyncio.new_event_loop()
 
@@ -80,7 +88,7 @@ class Judge:
 
     async def score(self, record: EvalRecord, usage: Usage) -> JudgeScore:
         """Grade one answer twice; the first grading is the score, the second its check."""
-        messages = prompt("judge").messages(
+        messages = self.template.messages(
             language=language(record.lang).name,
             criteria="\n".join(f"- {name}: {text}" for name, text in self.criteria.items()),
             criteria_keys=", ".join(f'"{name}": 1-5' for name in self.criteria),
@@ -127,7 +135,56 @@ class Judge:
         return done
 
 
-def judge_results(settings: Settings, results: Path, *, concurrency: int = 8, again: bool = False) -> JudgeSummary:
+def load_criteria(path: Path) -> dict[str, str]:
+    """Criteria from a JSON file: {"name": "what the judge checks", ...}.
+
+    Raises:
+        ConfigError: the file is unreadable, not such an object, or names no criterion.
+    """
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{path}: criteria: {exc}") from None
+    if (
+        not isinstance(value, dict)
+        or not value
+        or not all(isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip() for k, v in value.items())
+    ):
+        raise ConfigError(f'{path}: criteria: expected a JSON object of name: description, e.g. {{"safety": "..."}}')
+    if "overall" in value:
+        raise ConfigError(f"{path}: criteria: 'overall' is always graded; name the other criteria")
+    return value
+
+
+def load_judge_prompt(path: Path) -> Prompt:
+    """A judge prompt of the user's own, in the shipped one's format (reasoning/prompts/judge.md)
+    with its placeholders.
+
+    Raises:
+        ConfigError: the file is unreadable, lacks a section, or uses an unknown placeholder.
+    """
+    try:
+        template = parse_prompt(path.stem, path.read_text(encoding="utf-8"))
+        template.messages(**dict.fromkeys(_PLACEHOLDERS, ""))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"{path}: judge prompt: {exc}") from None
+    except KeyError as exc:
+        known = ", ".join(f"${name}" for name in _PLACEHOLDERS)
+        raise ConfigError(
+            f"{path}: judge prompt: unknown placeholder ${exc.args[0]}; the known ones are {known}"
+        ) from None
+    return template
+
+
+def judge_results(
+    settings: Settings,
+    results: Path,
+    *,
+    concurrency: int = 8,
+    again: bool = False,
+    criteria: Mapping[str, str] | None = None,
+    template: Prompt | None = None,
+) -> JudgeSummary:
     """Grade every long-form answer in `results` that has a reference and no grade yet (all of
     them with `again`), appending the graded records."""
     directory = ResultsDir(results)
@@ -139,7 +196,7 @@ def judge_results(settings: Settings, results: Path, *, concurrency: int = 8, ag
     summary = JudgeSummary()
     if not todo:
         return summary
-    with Judge(settings) as judge, directory.appending() as writer:
+    with Judge(settings, criteria, template) as judge, directory.appending() as writer:
         for outcome in judge.run(todo, concurrency=concurrency):
             if isinstance(outcome, EvalRecord):
                 writer.write(outcome)

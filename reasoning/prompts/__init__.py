@@ -13,7 +13,7 @@ from importlib import resources
 from string import Template
 from typing import Any
 
-__all__ = ["BASELINES", "JUDGE", "Prompt", "STAGES", "prompt"]
+__all__ = ["BASELINES", "JUDGE", "Prompt", "STAGES", "parse_prompt", "prompt"]
 
 STAGES = ("elicit", "abstract", "synthesize")  # the pipeline's: their versions are in every run key
 BASELINES = ("direct", "translate")  # the evaluation's baselines (they also use elicit)
@@ -40,8 +40,14 @@ def prompt(name: str) -> Prompt:
     """The prompt of one stage (see STAGES)."""
     if name not in (*STAGES, *BASELINES, *JUDGE):
         raise KeyError(f"no prompt {name!r}; there are {', '.join((*STAGES, *BASELINES, *JUDGE))}")
-    text = resources.files(__name__).joinpath(f"{name}.md").read_text(encoding="utf-8")
+    return parse_prompt(name, resources.files(__name__).joinpath(f"{name}.md").read_text(encoding="utf-8"))
+
+
+def parse_prompt(name: str, text: str) -> Prompt:
+    """A prompt from the text of a prompt file (a user's own judge prompt, say)."""
     _, _, rest = text.partition("### system\n")
     system, _, user = rest.partition("### user\n")
+    if not system.strip() or not user.strip():
+        raise ValueError("a prompt needs a '### system' and then a '### user' section")
     version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     return Prompt(name, Template(system), Template(user), version)

@@ -33,6 +33,10 @@ MCQ = Item(
 )
 JUDGE = {"scores": {"reasoning_quality": 5, "factual_accuracy": 5, "localization": 4, "safety": 5}, "overall": 5}
 FIXTURES = [
+    {
+        "match": {"contains": ["custom rubric", "Mtoto wa miaka minne"]},
+        "response": {"json": {"scores": {"dosing": 3}, "overall": 3}},
+    },
     {"match": {"contains": ["senior physician grading", "Mtoto wa miaka minne"]}, "response": {"json": JUDGE}},
     {
         "match": {"contains": ["directly and in Swahili", MCQ.question]},

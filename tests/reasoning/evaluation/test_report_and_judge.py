@@ -6,8 +6,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
+from kg.errors import ConfigError
 from kg.settings import Settings
-from reasoning.evaluation.judge import judge_results
+from reasoning.evaluation.judge import judge_results, load_criteria, load_judge_prompt
 from reasoning.evaluation.report import build_report, write_report
 from reasoning.evaluation.runner import ResultsDir
 
@@ -38,3 +41,37 @@ def test_the_report_holds_the_numbers_of_the_results(results: tuple[Settings, Pa
         table = list(csv.DictReader(handle))
     assert {(r["method"], r["metric"], float(r["score"])) for r in table} >= {("coreasoner", "accuracy", 1.0)}
     assert "| toy | mcq | sw | coreasoner | accuracy | 1.000 |" in (tmp_path / "report" / "report.md").read_text()
+
+
+CUSTOM = """### system
+A custom rubric for $language answers. Grade 1-5:
+$criteria
+Reply as JSON: {"scores": {$criteria_keys}, "overall": 1-5}.
+### user
+$question
+Reference: $reference
+Answer: $answer
+"""
+
+
+def test_criteria_and_the_judge_prompt_are_the_users_and_recorded(
+    results: tuple[Settings, Path], tmp_path: Path
+) -> None:
+    settings, out = results
+    (tmp_path / "rubric.md").write_text(CUSTOM, encoding="utf-8")
+    (tmp_path / "criteria.json").write_text('{"dosing": "the dose and duration are right"}', encoding="utf-8")
+    template, criteria = load_judge_prompt(tmp_path / "rubric.md"), load_criteria(tmp_path / "criteria.json")
+    assert judge_results(settings, out, criteria=criteria, template=template).judged == 2
+    graded = [r.judge for r in ResultsDir(out).all_latest() if r.judge]
+    assert {(tuple(g.scores), g.overall, g.judge_prompt) for g in graded} == {
+        (("dosing",), 3.0, f"rubric@{template.version}")
+    }
+
+
+def test_a_judge_prompt_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "bad.md").write_text(CUSTOM.replace("$answer", "$reply"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"bad\.md: judge prompt: unknown placeholder \$reply"):
+        load_judge_prompt(tmp_path / "bad.md")
+    (tmp_path / "criteria.json").write_text('["safety"]', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"criteria\.json: criteria: expected a JSON object"):
+        load_criteria(tmp_path / "criteria.json")
