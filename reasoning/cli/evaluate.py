@@ -106,6 +106,7 @@ def _items(
     dataset: str, path: Path, langs: list[str], limit: int | None, skip_bad: bool, field_map: str | None
 ) -> list[Item]:
     from ingest.benchmarks import BENCHMARKS, load_benchmark
+    from kg.languages import check_language
     from reasoning.evaluation.records import item_of
 
     if dataset not in BENCHMARKS:
@@ -114,6 +115,10 @@ def _items(
     loaded = load_benchmark(dataset, path, langs=langs or None, skip_bad=skip_bad, field_map=mapping)
     for skipped in loaded.skipped:
         print(f"skipped {skipped.source}: {skipped.reason}", file=sys.stderr)
+    found = {item.lang for item in loaded.items}
+    for code in langs:
+        if check_language(code) not in found:
+            print(f"warning: {path} has no {dataset} items in {code}", file=sys.stderr)
     kept: dict[str, int] = {}
     items = []
     for benchmark_item in loaded.items:

@@ -43,10 +43,14 @@ def test_a_dry_run_validates_counts_and_prices_without_calling_the_model(
     built: Path, endpoint: Responder, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     args = ["run", "multimedx", "--path", str(MULTIMEDX), "--out", str(tmp_path / "out"), "--dry-run"]
-    code, out = _eval(
-        built, capsys, *args, "--method", "coreasoner,direct-local", "--price-in", "2", "--price-out", "8"
+    capsys.readouterr()
+    prices = ["--price-in", "2", "--price-out", "8"]
+    code = main(
+        ["--home", str(built), "eval", *args, "--method", "coreasoner,direct-local", *prices, "--lang", "ja,sw,yo"]
     )
+    out, err = capsys.readouterr()
     assert code == 0 and endpoint.requests == 0
+    assert f"warning: {MULTIMEDX} has no multimedx items in yo" in err  # asked for, not there
     report = json.loads(out)
     assert (report["items"], report["by_language"], report["by_task"]) == (
         21,
