@@ -26,7 +26,7 @@ from reasoning.results import CoReasonResult, FailedItem, Item, export_line
 if TYPE_CHECKING:
     from reasoning.pipeline import CoReasoner
 
-__all__ = ["finished_keys", "read_items", "run_batch"]
+__all__ = ["finished_keys", "progress_bar", "read_items", "run_batch"]
 
 Key = tuple[Any, str]  # (item id, run key)
 
@@ -67,7 +67,7 @@ async def run_batch(
         advance()
 
     try:
-        with _bar(len(todo), progress) as advance:
+        with progress_bar(len(todo), progress) as advance:
             await asyncio.gather(*(one(i, item, key[1], advance) for i, (item, key) in enumerate(todo)))
     finally:
         if handle:
@@ -159,15 +159,16 @@ def _rewrite(out: Path, records: list[dict[str, Any]]) -> None:
 
 
 @contextmanager
-def _bar(total: int, shown: bool) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr when asked for (rich is imported only then)."""
+def progress_bar(total: int, shown: bool, label: str = "co-reasoning") -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr when asked for (rich is imported only then); yields the
+    function that advances it by one."""
     if not shown:
         yield lambda: None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn("co-reasoning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True)) as progress:
         task = progress.add_task("items", total=total)
         yield lambda: progress.advance(task)

@@ -21,6 +21,7 @@ from kg.graph.store import GraphStore, open_store
 from kg.linking.lexicon_cache import load_normalizer
 from kg.linking.normalizer import Normalizer
 from kg.settings import Settings
+from reasoning.batch import progress_bar
 from reasoning.evaluation.baselines import BASELINES, BaselineRunner
 from reasoning.evaluation.records import EvalRecord
 from reasoning.llm.usage import Usage
@@ -154,8 +155,7 @@ def run_evaluation(
             if method in PIPELINE:
                 _run_pipeline(settings, method, store, normalizer, todo, concurrency, progress, record)
             else:
-                with BaselineRunner(settings, method, store) as runner:
-                    runner.run_many(todo, concurrency=concurrency, on_record=record)
+                _run_baseline(settings, method, store, todo, concurrency, progress, record)
             summary.seconds = round(time.monotonic() - started, 2)
             summaries.append(summary)
     return summaries
@@ -167,6 +167,24 @@ def _todo(
     done = results.records_of(items, method)
     todo = [i for i in items if i.id not in done or (retry_failed and done[i.id or ""].status == "failed")]
     return todo, MethodSummary(method=method, skipped=len(items) - len(todo))
+
+
+def _run_baseline(
+    settings: Settings,
+    method: str,
+    store: GraphStore,
+    todo: list[Item],
+    concurrency: int,
+    progress: bool,
+    record: Callable[[EvalRecord], None],
+) -> None:
+    with BaselineRunner(settings, method, store) as runner, progress_bar(len(todo), progress, method) as step:
+
+        def counted(outcome: EvalRecord) -> None:
+            record(outcome)
+            step()
+
+        runner.run_many(todo, concurrency=concurrency, on_record=counted)
 
 
 def _run_pipeline(
