@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -63,7 +64,9 @@ def eval_run(
         str | None, typer.Option("--lang", help="Languages to keep, comma-separated (default all).")
     ] = None,
     method: Annotated[str, typer.Option("--method", help="Methods, comma-separated.")] = DEFAULT_METHODS,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many items a language.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="At most this many items per language and task.")
+    ] = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Items in flight.")] = 8,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Run again the items that failed.")] = False,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Count malformed rows instead of stopping.")] = False,
@@ -119,11 +122,12 @@ def _items(
     for code in langs:
         if check_language(code) not in found:
             print(f"warning: {path} has no {dataset} items in {code}", file=sys.stderr)
-    kept: dict[str, int] = {}
+    kept: Counter[tuple[str, str]] = Counter()
     items = []
     for benchmark_item in loaded.items:
-        if limit is None or kept.get(benchmark_item.lang, 0) < limit:
-            kept[benchmark_item.lang] = kept.get(benchmark_item.lang, 0) + 1
+        group = (benchmark_item.lang, benchmark_item.task)
+        if limit is None or kept[group] < limit:
+            kept[group] += 1
             items.append(item_of(benchmark_item))
     return items
 
@@ -154,11 +158,22 @@ def _run(
             retry_failed=retry_failed,
             progress=show_progress(quiet),
         )
-    from rich.table import Table
+    from rich.table import Column, Table
 
-    table = Table(
-        "method", "ran", "skipped", "answered", "unparseable", "failed", "calls", "tokens in", "tokens out", "s", "cost"
-    )
+    table = Table(Column("method", no_wrap=True))  # a cut method name would be ambiguous
+    for name in (
+        "ran",
+        "skipped",
+        "answered",
+        "unparseable",
+        "failed",
+        "calls",
+        "tokens in",
+        "tokens out",
+        "s",
+        "cost",
+    ):
+        table.add_column(name, justify="right")
     for s in summaries:
         u = s.usage
         cost = ""
