@@ -1,5 +1,6 @@
-// Concepts with no term in language $lang: the gaps to fill in the vocabulary.
-// params: lang
+// Concepts with no term in a language: the gaps to fill in the vocabulary.
+// param: lang string    ISO 639-1 code (en, zh, ja, ko, sw, th, yo)
+// example: medcore query concepts_without_language --param lang=yo
 MATCH (c:Concept)
 OPTIONAL MATCH (t:Term {lang: $lang})-[d:DENOTES]->(c)
 WITH c, count(t) AS terms

@@ -104,7 +104,7 @@ EXPECTED = {
         "write_report",
         "write_sheets",
     },
-    "queries": {"NamedQuery", "named_queries", "run_named"},
+    "queries": {"NamedQuery", "Parameter", "named_queries", "run", "run_named"},
     "reasoning": {"CoReasonResult", "CoReasoner", "FailedItem", "Item", "main"},
     "reasoning.llm": {"LLM", "Responder", "Usage"},
     "reasoning.cli": {"app", "main", "run"},

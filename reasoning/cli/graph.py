@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from reasoning.cli.common import JsonFlag, QuietFlag, bar, console, emit_json, open_store, resumable, usage_error
+from reasoning.cli.common import (
+    JsonFlag,
+    QuietFlag,
+    bar,
+    console,
+    emit_json,
+    open_store,
+    print_rows,
+    resumable,
+    usage_error,
+)
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -115,12 +125,4 @@ def cypher(
     if as_json:
         emit_json(rows)
         return
-    if not rows:
-        console().print("(no rows)")
-        return
-    from rich.table import Table
-
-    table = Table(*rows[0].keys())
-    for row in rows:
-        table.add_row(*(json.dumps(v, ensure_ascii=False, default=str) for v in row.values()))
-    console().print(table)
+    print_rows(rows)

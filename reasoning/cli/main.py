@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from kg.errors import MedcoreError
-from reasoning.cli import ask, config, db, evaluate, graph, info, ingest, link, responder
+from reasoning.cli import ask, config, db, evaluate, graph, info, ingest, link, query, responder
 from reasoning.cli.common import State, state
 
 __all__ = ["app", "main", "run"]
@@ -33,7 +33,7 @@ app = typer.Typer(
     help="Med-CoReasoner: multilingual medical co-reasoning over a knowledge graph. "
     "Root options (--home, --config, --debug) go before the command.",
 )
-for group in (graph, db, ingest, link, ask, evaluate, responder, info, config):
+for group in (graph, db, ingest, link, ask, query, evaluate, responder, info, config):
     group.register(app)
 
 

@@ -1,0 +1,9 @@
+// Terms that denote more than one concept in a language: homonyms the linker must resolve.
+// param: lang string = null    only this language (null: every language)
+// example: medcore query ambiguous_terms --param lang=sw
+MATCH (t:Term)-[:DENOTES]->(c:Concept)
+WHERE $lang IS NULL OR t.lang = $lang
+WITH t.lang AS lang, t.text AS term, collect(DISTINCT c.cui) AS cuis, collect(DISTINCT c.name) AS names
+WHERE size(cuis) > 1
+RETURN lang, term, cuis, names
+ORDER BY lang, term
