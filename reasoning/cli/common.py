@@ -30,11 +30,9 @@ __all__ = [
     "bar",
     "checked",
     "console",
-    "emit_csv",
     "emit_json",
     "emit_jsonl",
     "open_store",
-    "print_rows",
     "resumable",
     "settings",
     "show_progress",
@@ -116,33 +114,6 @@ def emit_jsonl(value: Any, handle: IO[str] | None = None) -> None:
     out = handle or sys.stdout
     out.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
     out.flush()
-
-
-def print_rows(rows: list[dict[str, Any]]) -> None:
-    """Query rows as a table on stdout (values as JSON, so that null, lists and strings are told apart)."""
-    if not rows:
-        console().print("(no rows)")
-        return
-    from rich.table import Table
-
-    table = Table(*rows[0].keys())
-    for row in rows:
-        table.add_row(*(json.dumps(v, ensure_ascii=False, default=str) for v in row.values()), end_section=False)
-    console().print(table)
-
-
-def emit_csv(rows: list[dict[str, Any]]) -> None:
-    """Query rows as CSV on stdout (lists and objects as JSON)."""
-    import csv
-
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    if rows:
-        writer.writerow(rows[0].keys())
-    for row in rows:
-        writer.writerow(
-            v if isinstance(v, str | int | float) or v is None else json.dumps(v, ensure_ascii=False)
-            for v in row.values()
-        )
 
 
 def console() -> Console:

@@ -1,11 +1,10 @@
-"""`medcore kg build|stats|clear` and `medcore cypher`: build, inspect and query the graph."""
+"""`medcore kg build|stats|clear`: build and inspect the graph (queries: the `queries` package's commands)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,7 +15,6 @@ from reasoning.cli.common import (
     console,
     emit_json,
     open_store,
-    print_rows,
     resumable,
     usage_error,
 )
@@ -31,7 +29,6 @@ kg_app = typer.Typer(no_args_is_help=True, help="Build and inspect the medical g
 
 def register(app: typer.Typer) -> None:
     app.add_typer(kg_app, name="kg")
-    app.command("cypher")(cypher)
 
 
 def _counts_table(counts: dict[str, dict[str, int]]) -> Table:
@@ -96,33 +93,3 @@ def kg_clear(ctx: typer.Context, yes: Annotated[bool, typer.Option("--yes", help
     with open_store(ctx) as store:
         store.clear()
     console().print("Graph cleared.")
-
-
-def _parse_param(text: str) -> tuple[str, Any]:
-    name, sep, raw = text.partition("=")
-    if not sep or not name.isidentifier():
-        raise usage_error(f"{text!r} is not NAME=VALUE (e.g. --param cui=C0024530)", "--param")
-    try:
-        return name, json.loads(raw)  # numbers, lists, true/false/null, "quoted"
-    except json.JSONDecodeError:
-        return name, raw
-
-
-def cypher(
-    ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="A Cypher statement; pass values with --param.")],
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE (JSON values allowed).")] = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Run a Cypher query on the store.
-
-    Values go in as parameters (--param NAME=VALUE); JSON output is a list of rows."""
-    if not query.strip():
-        raise usage_error("is empty; give a Cypher statement, e.g. 'MATCH (c:Concept) RETURN count(c)'", "QUERY")
-    params = dict(_parse_param(p) for p in param or [])
-    with open_store(ctx) as store:
-        rows = store.query(query, params)
-    if as_json:
-        emit_json(rows)
-        return
-    print_rows(rows)

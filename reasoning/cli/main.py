@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from kg.errors import MedcoreError
-from reasoning.cli import ask, config, db, evaluate, graph, info, ingest, link, query, responder
+from reasoning.cli import ask, config, db, evaluate, graph, info, ingest, link, responder
 from reasoning.cli.common import State, state
 
 __all__ = ["app", "main", "run"]
@@ -33,8 +33,21 @@ app = typer.Typer(
     help="Med-CoReasoner: multilingual medical co-reasoning over a knowledge graph. "
     "Root options (--home, --config, --debug) go before the command.",
 )
-for group in (graph, db, ingest, link, ask, query, evaluate, responder, info, config):
+for group in (graph, db, ingest, link, ask, evaluate, responder, info, config):
     group.register(app)
+
+
+def _plugins() -> None:
+    """Commands other packages contribute (entry points of group `medcore.commands`): the
+    `queries` package's cypher, query, runs and viz. They plug in rather than being
+    imported, so that reasoning does not depend on queries (see the README's Architecture)."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="medcore.commands"):
+        entry.load()(app)
+
+
+_plugins()
 
 
 def _version(value: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import Field, computed_field
@@ -77,6 +78,8 @@ class Run(Node):
     dataset: str | None = None
     gold: str | None = None
     correct: bool | None = None
+    # When the run was written (UTC, ISO 8601): a re-run rewrites it.
+    created: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
 
 class Check(Node):
