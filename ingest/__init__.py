@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         seed_dir,
         seed_files,
     )
+    from ingest.wikidata import load_wikidata
 
 __all__, __getattr__ = lazy_exports(
     __name__,
@@ -37,5 +38,6 @@ __all__, __getattr__ = lazy_exports(
             "seed_dir",
             "seed_files",
         ],
+        "ingest.wikidata": ["load_wikidata"],
     },
 )

@@ -6,24 +6,37 @@ IS_A relations, once every concept they may join exists. [Typedef] and other sta
 def:, comment: and the rest are skipped.
 
 Our concept ids are UMLS CUIs or our own ids, not ontology ids such as HP:0001945: a term
-with a UMLS cross-reference (xref: UMLS:C0015967) becomes that CUI, any other one a
-stable learned-style id (`obo_concept_id`). The OBO id is kept in the concept's xrefs.
-A CUI that is already in the graph (from UMLS or the seed) keeps its name and types: the
-ontology only adds its terms to it.
+with one UMLS cross-reference (xref: UMLS:C0015967, or DOID's UMLS_CUI:C0015967) becomes
+that CUI, any other one a stable learned-style id (`obo_concept_id`). The OBO id is kept in
+the concept's xrefs. A CUI that is already in the graph (from UMLS, the seed or Wikidata)
+keeps its name and types: the ontology adds its terms and its id to it.
+
+A term is never merged onto a concept it may not mean:
+- a term with several UMLS xrefs (DOID's intestinal schistosomiasis names three CUIs, one
+  per schistosome) keeps its own id, the CUIs staying in its xrefs (counted as
+  umls_xref_several): choosing one would give its names to a narrower concept;
+- an xref Mondo marks as related, not equivalent ({source="MONDO:relatedTo"}), is kept as
+  an xref but names no identity;
+- two terms of one file with the same CUI: the first takes it, the second keeps its own id
+  (umls_xref_shared), since one would otherwise rename the other.
+
+Babelon translation files (HPO's hp-ja.babelon.tsv, ...) given with the ontology add their
+labels in other languages to the concepts its terms became (`ingest.babelon`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.babelon import check_header, load_babelon
+from ingest.merge import Incoming, merge_in_batches
 from ingest.progress import read_lines
 from ingest.vocabulary import LoadSummary
 from kg.errors import IngestError
-from kg.graph import statements as st
-from kg.graph.model import Concept, ConceptRelation, HasType, Node, Relationship, Term, stable_hash
+from kg.graph.model import Concept, ConceptRelation, Term, stable_hash
 from kg.graph.semantic_types import semantic_types
 from kg.graph.store import GraphStore
 
@@ -38,7 +51,7 @@ _LEGACY_SYNONYM_TAGS = {  # OBO 1.0/1.2 spellings of synonym:
 }
 _TAG = re.compile(r"[A-Za-z][\w-]*")
 _UMLS_XREF = re.compile(r"(?:UMLS|UMLS_CUI):(C\d{7})", re.IGNORECASE)
-_CUI = re.compile(r"C\d{7}")
+_NOT_EQUIVALENT = 'source="MONDO:relatedTo"'  # Mondo's mark on an xref that is no equivalence
 _ESCAPES = {"n": "\n", "t": "\t", "W": " "}  # any other escaped character stands for itself
 
 
@@ -57,6 +70,7 @@ def load_obo(
     tui: str,
     lang: str = "en",
     prefix: str | None = None,
+    translations: Sequence[Path] = (),
     show_progress: bool = False,
 ) -> LoadSummary:
     """Load the live [Term] stanzas of an OBO file as concepts, terms and IS_A relations.
@@ -69,26 +83,34 @@ def load_obo(
         lang: the language of names and synonyms.
         prefix: load only terms whose id starts with "PREFIX:" (ontologies often carry
             terms imported from others); None loads every term.
+        translations: Babelon TSV files of the ontology (HPO's hp-ja.babelon.tsv, ...),
+            loaded after it onto the concepts its terms became (`ingest.babelon`).
         show_progress: draw a progress bar on stderr.
 
     Returns:
-        Counts per kind: concepts, concepts_existing, terms, concept_links, relations, and
-        what was skipped (obsolete, terms_without_name, terms_other_prefix,
-        relations_unknown_end, umls_xref_shared, "unmapped:relationship/TYPE").
+        Counts per kind: concepts, concepts_existing, terms, terms_existing, concept_links,
+        relations, and what was skipped (obsolete, terms_without_name, terms_other_prefix,
+        relations_unknown_end, umls_xref_shared, umls_xref_several,
+        "unmapped:relationship/TYPE"), then the translations' counts.
 
     Raises:
-        IngestError: an unknown `tui`, or a malformed line (names file and line). What was
-            written before it stays written.
+        IngestError: an unknown `tui`, a translation file without the Babelon columns
+            (before anything is written), or a malformed line (names file and line). What
+            was written before it stays written.
     """
     known = semantic_types()
     if tui not in known:
         raise IngestError(f"not a UMLS semantic type: {tui!r} (e.g. T047 Disease or Syndrome, T184 Sign or Symptom)")
     path = Path(path)
+    for translation in translations:
+        check_header(Path(translation))
     summary = LoadSummary()
     summary.add("semantic_types", store.upsert_nodes([known[tui]]))
     options = _Options(tui, lang, prefix, show_progress)
     ids = _load_concepts(store, path, options, summary)
     _load_is_a(store, path, ids, options, summary)
+    for translation in translations:
+        load_babelon(store, Path(translation), ids, summary, show_progress=show_progress)
     return summary
 
 
@@ -211,6 +233,7 @@ class _OboTerm:
     synonyms: list[tuple[str, str]]  # (text, scope)
     parents: list[str]
     xrefs: list[str]
+    cuis: list[str]  # the distinct UMLS CUIs its xrefs say it is equivalent to
     relationships: list[str]  # the relation type of each relationship: line
     obsolete: bool
 
@@ -224,12 +247,19 @@ def _parse_term(stanza: _Stanza, path: Path) -> _OboTerm:
         text, scope = _synonym(value, path, line)
         # OBO 1.4 leaves the scope optional and reads a missing one as RELATED.
         synonyms.append((text, scope or _LEGACY_SYNONYM_TAGS.get(tag, "RELATED")))
+    xrefs = [value for _, _, value in stanza.values("xref") if _first_token(value)]
+    cuis = [
+        m.group(1).upper()
+        for value in xrefs
+        if (m := _UMLS_XREF.fullmatch(_first_token(value))) and _NOT_EQUIVALENT not in value
+    ]
     return _OboTerm(
         id=term_id,
         name=_text(stanza.first("name")),
         synonyms=synonyms,
         parents=[_first_token(value) for _, _, value in stanza.values("is_a") if _first_token(value)],
-        xrefs=[_first_token(value) for _, _, value in stanza.values("xref") if _first_token(value)],
+        xrefs=[_first_token(value) for value in xrefs],
+        cuis=list(dict.fromkeys(cuis)),
         relationships=[_first_token(value) for _, _, value in stanza.values("relationship")],
         obsolete=_first_token(stanza.first("is_obsolete") or "").lower() == "true",
     )
@@ -275,21 +305,14 @@ def _load_concepts(store: GraphStore, path: Path, options: _Options, summary: Lo
     """Write concepts and terms; return OBO id -> concept id for the second pass."""
     ids: dict[str, str] = {}
     claimed: set[str] = set()  # CUIs already given to a term of this file
-    pending: list[tuple[Concept, list[Term]]] = []
-    size = 0
-    try:
+
+    def records() -> Iterator[Incoming]:
         for source, term in _terms(path, options, summary):
             concept = _concept(term, source, options, ids, claimed, summary)
             terms = _term_nodes(term, concept.cui, options)
-            pending.append((concept, terms))
-            size += 1 + len(terms)
-            if size >= store.batch_size:
-                _write(store, pending, summary)
-                pending, size = [], 0
-    except IngestError:
-        _write(store, pending, summary)  # the stanzas read before the bad line
-        raise
-    _write(store, pending, summary)
+            yield Incoming(cui=concept.cui, terms=terms, concept=concept, xrefs=[term.id])
+
+    merge_in_batches(store, records(), summary)
     return ids
 
 
@@ -309,16 +332,14 @@ def _concept(
 
 
 def _concept_id(term: _OboTerm, claimed: set[str], summary: LoadSummary) -> str:
-    """The term's first UMLS CUI not taken by an earlier term of the file, else our own id.
-
-    Two terms sharing a CUI would overwrite each other's name, so the second keeps its own.
-    """
-    cuis = [m.group(1).upper() for xref in term.xrefs if (m := _UMLS_XREF.fullmatch(xref))]
-    free = [cui for cui in cuis if cui not in claimed]
-    if free:
-        claimed.add(free[0])
-        return free[0]
-    if cuis:
+    """The term's UMLS CUI when it names exactly one that no earlier term of the file took,
+    else our own id (see the module docstring for why)."""
+    if len(term.cuis) > 1:
+        summary.add("umls_xref_several", 1)
+    elif term.cuis and term.cuis[0] not in claimed:
+        claimed.add(term.cuis[0])
+        return term.cuis[0]
+    elif term.cuis:
         summary.add("umls_xref_shared", 1)
     return obo_concept_id(term.id)
 
@@ -332,32 +353,6 @@ def _term_nodes(term: _OboTerm, cui: str, options: _Options) -> list[Term]:
         node = Term(text=text, lang=options.lang, cui=cui, source=source)
         nodes.setdefault(node.key, node)  # a synonym equal to the name is the name
     return list(nodes.values())
-
-
-def _write(store: GraphStore, batch: list[tuple[Concept, list[Term]]], summary: LoadSummary) -> None:
-    """Nodes, then the links that need them; a CUI already in the graph keeps its own."""
-    if not batch:
-        return
-    existing = _existing(store, [concept.cui for concept, _ in batch if _CUI.fullmatch(concept.cui)])
-    fresh = [concept for concept, _ in batch if concept.cui not in existing]
-    terms = [node for _, nodes in batch for node in nodes]
-    nodes: list[Node] = [*fresh, *terms]
-    links: list[Relationship] = [
-        *(HasType(start=concept.cui, end=tui) for concept in fresh for tui in concept.semantic_types),
-        *(node.denotes() for node in terms),
-    ]
-    store.upsert_nodes(nodes)
-    summary.add("concept_links", store.upsert_relationships(links))
-    summary.add("concepts", len(fresh))
-    summary.add("concepts_existing", len(batch) - len(fresh))
-    summary.add("terms", len(terms))
-
-
-def _existing(store: GraphStore, cuis: list[str]) -> set[str]:
-    if not cuis:
-        return set()
-    missing = {row["key"] for row in store.execute(st.missing_nodes("Concept"), keys=cuis)}
-    return set(cuis) - missing
 
 
 # -- pass 2: IS_A ----------------------------------------------------------------------

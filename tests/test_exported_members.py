@@ -82,6 +82,7 @@ EXPECTED = {
         "load_practice",
         "load_relations",
         "load_umls",
+        "load_wikidata",
         "read_jsonl",
         "seed_dir",
         "seed_files",

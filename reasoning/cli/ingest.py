@@ -1,4 +1,4 @@
-"""`medcore ingest umls|obo|lexicon|practice|corpus`: bring vocabularies, local-practice
+"""`medcore ingest umls|obo|wikidata|lexicon|practice|corpus`: bring vocabularies, local-practice
 facts and corpora into the graph. Every load streams its file, writes in batches and can be
 interrupted and run again: its writes are MERGEs on stable keys."""
 
@@ -92,14 +92,55 @@ def ingest_obo(
     path: ExistingFile,
     tui: Annotated[str, typer.Option("--tui", help="UMLS semantic type of its terms, e.g. T047.")],
     lang: Annotated[str, typer.Option("--lang", help="Language of its names and synonyms.")] = "en",
+    translations: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--translations",
+            metavar="<file>",
+            exists=True,
+            dir_okay=False,
+            help="A Babelon TSV of its translations (HPO's hp-ja.babelon.tsv); repeat for more.",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
     quiet: QuietFlag = False,
 ) -> None:
-    """Load an OBO ontology (names, synonyms with scope, is_a, xrefs)."""
+    """Load an OBO ontology (names, synonyms with scope, is_a, xrefs).
+
+    A term with one UMLS xref joins that CUI's concept; --translations adds the reviewed
+    (OFFICIAL) labels of Babelon files in the project's languages."""
     from ingest.obo import load_obo
 
     with _loading(ctx, path) as store:
-        summary = load_obo(store, path, tui=tui, lang=lang, show_progress=show_progress(quiet))
+        summary = load_obo(
+            store, path, tui=tui, lang=lang, translations=translations or (), show_progress=show_progress(quiet)
+        )
+    _report(summary, path, as_json)
+
+
+@ingest_app.command("wikidata")
+def ingest_wikidata(
+    ctx: typer.Context,
+    path: ExistingFile,
+    tui: Annotated[
+        str | None, typer.Option("--tui", help="Semantic type of new concepts whose class says none, e.g. T047.")
+    ] = None,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Languages of the labels to load, comma-separated.")
+    ] = "en,zh,ja,ko,sw,th,yo",
+    as_json: JsonFlag = False,
+    quiet: QuietFlag = False,
+) -> None:
+    """Load Wikidata entities that have a UMLS CUI.
+
+    The JSON dump (latest-all.json, .gz, .bz2), JSONL of entities, or the JSON results of
+    the README's SPARQL query: labels and aliases become terms of the CUI's concept, ICD-10
+    and MeSH ids its cross-references."""
+    from ingest.wikidata import load_wikidata
+
+    langs = [code.strip().lower() for code in lang.split(",") if code.strip()]
+    with _loading(ctx, path) as store:
+        summary = load_wikidata(store, path, tui=tui, langs=langs, show_progress=show_progress(quiet))
     _report(summary, path, as_json)
 
 

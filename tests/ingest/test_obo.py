@@ -12,6 +12,7 @@ from kg import GraphStore, IngestError
 from kg.graph.model import Concept
 
 DATA = Path(__file__).parent / "data" / "hp.obo"
+DOID = Path(__file__).parent / "data" / "doid.obo"  # real stanzas of the Disease Ontology (CC0)
 ROOT, ABNORMALITY, TEMPERATURE = (obo_concept_id(i) for i in ("HP:0000001", "HP:0000118", "HP:0004370"))
 FEVER = "C0015967"  # from its xref UMLS:C0015967
 
@@ -68,14 +69,40 @@ def test_loading_twice_changes_nothing(embedded: GraphStore) -> None:
     assert embedded.counts() == first
 
 
-def test_a_cui_already_in_the_graph_keeps_its_name_and_types(embedded: GraphStore) -> None:
+def test_a_cui_already_in_the_graph_keeps_its_name_and_types_and_gains_the_obo_id(embedded: GraphStore) -> None:
     seed = Concept(cui=FEVER, name="Fever (seed)", semantic_types=["T184"], source="seed", xrefs=["ICD10:R50"])
     embedded.upsert_nodes([seed])
     summary = load_obo(embedded, DATA, tui="T047")
     fever = embedded.node_properties("Concept", [FEVER])[FEVER]
-    assert (fever["name"], fever["semantic_types"], fever["xrefs"]) == ("Fever (seed)", ["T184"], ["ICD10:R50"])
+    assert (fever["name"], fever["semantic_types"], fever["source"]) == ("Fever (seed)", ["T184"], "seed")
+    assert fever["xrefs"] == ["ICD10:R50", "HP:0001945"]
     assert "Pyrexia" in _terms(embedded, FEVER)
     assert summary.counts["concepts_existing"] == 1
+
+
+def test_a_term_with_several_umls_xrefs_keeps_its_own_id(embedded: GraphStore) -> None:
+    summary = load_obo(embedded, DOID, tui="T047")
+    schistosomiasis = obo_concept_id("DOID:0050597")  # intestinal: S. mansoni, S. japonicum, ... one CUI each
+    concept = embedded.node_properties("Concept", [schistosomiasis])[schistosomiasis]
+    assert concept["name"] == "intestinal schistosomiasis"
+    assert {"UMLS_CUI:C0036329", "UMLS_CUI:C0036330", "UMLS_CUI:C0276932"} <= set(concept["xrefs"])
+    assert embedded.node_properties("Concept", ["C0036329", "C0036330", "C0276932"]) == {}
+    assert summary.counts["umls_xref_several"] == 2  # and viral infectious disease's two
+    assert embedded.node_properties("Concept", ["C0024530"])["C0024530"]["xrefs"][0] == "DOID:12365"
+
+
+def test_an_xref_mondo_marks_as_related_names_no_identity(embedded: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "mondo.obo"
+    path.write_text(
+        'ontology: mondo\n\n[Term]\nid: MONDO:1\nname: fever\nxref: UMLS:C0015967 {source="MONDO:relatedTo"}\n\n'
+        "[Term]\nid: MONDO:2\nname: malaria\n"
+        'xref: UMLS:C0024530 {source="MONDO:equivalentTo", source="MONDO:MEDGEN"}\n',
+        encoding="utf-8",
+    )
+    load_obo(embedded, path, tui="T047")
+    assert sorted(embedded.node_properties("Concept", [obo_concept_id("MONDO:1"), "C0024530", FEVER])) == sorted(
+        [obo_concept_id("MONDO:1"), "C0024530"]
+    )
 
 
 def test_prefix_keeps_only_that_ontologys_terms(embedded: GraphStore, tmp_path: Path) -> None:
