@@ -43,7 +43,7 @@ from reasoning.results import (
     Task,
 )
 from reasoning.retrieval import retrieve, retrieve_passages
-from reasoning.run_graph import failure_items, question_node, result_items
+from reasoning.run_graph import failure_items, question_node, result_items, title_of
 from reasoning.scaffold import fuse, fuse_by_concatenation, fuse_by_insertion
 from reasoning.schemas import ConceptChain, ReasoningChain
 from reasoning.stages import abstract, elicit, synthesize
@@ -346,6 +346,7 @@ class CoReasoner:
             settings_hash=self.settings_hash,
             method=self.method,
             dataset=run.item.dataset,
+            title=title_of(run.item.question),
         )
 
     @property

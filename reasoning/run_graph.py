@@ -25,7 +25,13 @@ from kg.graph.model import (
 )
 from reasoning.results import ChainResult, CoReasonResult, Item
 
-__all__ = ["failure_items", "question_and_run", "question_node", "result_items"]
+__all__ = ["failure_items", "question_and_run", "question_node", "result_items", "title_of"]
+
+
+def title_of(question: str, width: int = 80) -> str:
+    """A question's first words, on one line: how a run is named where people look at it."""
+    text = " ".join(question.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def question_node(item: Item) -> Question:

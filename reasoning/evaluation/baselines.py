@@ -33,7 +33,7 @@ from reasoning.llm.client import LLM
 from reasoning.llm.usage import Usage
 from reasoning.prompts import prompt
 from reasoning.results import Item
-from reasoning.run_graph import question_and_run, question_node
+from reasoning.run_graph import question_and_run, question_node, title_of
 from reasoning.schemas import FinalAnswer, ReasoningChain
 from reasoning.stages import chain_text, elicit_messages, options_text, task_instruction
 
@@ -184,6 +184,7 @@ class BaselineRunner:
             settings_hash=self.settings_hash,
             method=self.method,
             dataset=item.dataset,
+            title=title_of(item.question),
             answer=record.prediction,
             status=record.status,
             gold=item.gold,

@@ -296,6 +296,9 @@ def _run_record(store: GraphStore, key: str) -> tuple[list[tuple[object, ...]], 
     )
 
     def rows(found: list[dict[str, object]]) -> list[tuple[object, ...]]:
+        for row in found:  # when a run was written is the one thing a re-run may change
+            if isinstance(row.get("props"), dict):
+                row["props"] = {k: v for k, v in row["props"].items() if k != "created"}  # type: ignore[union-attr]
         return sorted(tuple(json.dumps(v, sort_keys=True, default=str) for v in row.values()) for row in found)
 
     return rows(nodes), rows(edges)

@@ -78,6 +78,8 @@ class Run(Node):
     dataset: str | None = None
     gold: str | None = None
     correct: bool | None = None
+    # The question's first words: what a person sees of the run (Neo4j Browser's caption).
+    title: str = ""
     # When the run was written (UTC, ISO 8601): a re-run rewrites it.
     created: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
