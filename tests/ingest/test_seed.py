@@ -12,7 +12,7 @@ import pytest
 from ingest import build_seed, read_jsonl, seed_dir, seed_files
 from ingest.records import ConceptRecord
 from kg import GraphStore, IngestError
-from kg.graph.model import ConceptRelation, LocalPractice
+from kg.graph.model import PRACTICE_KINDS, ConceptRelation, LocalPractice
 from kg.graph.semantic_types import semantic_types
 
 LANGS = ("en", "zh", "ja", "ko", "sw", "th", "yo")
@@ -112,3 +112,318 @@ def test_non_json_line_is_reported_with_its_line(tmp_path: Path) -> None:
     path.write_text('{"head": "C0024530", "rel": "TREATS", "tail": "C0011849", "source": "s"}\n{oops\n')
     with pytest.raises(IngestError, match=r"relations\.jsonl:2: not valid JSON"):
         list(read_jsonl(path, ConceptRelation))
+
+
+# --- Issue 11, item 4: the medical review of the seed, kept from coming back ---------------------
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+# A term may denote two seed concepts only when it truly denotes both in everyday use (the linker
+# then marks it ambiguous). Each entry says why.
+TRUE_HOMONYMS: dict[tuple[str, str], frozenset[str]] = {
+    # The virus name is the usual name of the infection too ("people living with HIV").
+    ("en", "hiv"): frozenset({"C0019693", "C0019682"}),
+    # VVU (Virusi Vya UKIMWI) is the virus and, as in "anaishi na VVU", the infection.
+    ("sw", "vvu"): frozenset({"C0019693", "C0019682"}),
+    # Yoruba ibà is fever and, colloquially, malaria (Ajayi et al. 2013, term_sources of both).
+    ("yo", "ibà"): frozenset({"C0024530", "C0015967"}),
+    # Swahili upele is a skin eruption (measles "homa na upele") and scabies (TUKI: "scabies, itch").
+    ("sw", "upele"): frozenset({"C0015230", "C0036262"}),
+}
+
+
+def _shared_terms(concepts: list[ConceptRecord]) -> dict[tuple[str, str], frozenset[str]]:
+    owners: dict[tuple[str, str], set[str]] = {}
+    for concept in concepts:
+        for lang, texts in concept.terms.items():
+            for text in texts:
+                owners.setdefault((lang, _key(text)), set()).add(concept.cui)
+    return {key: frozenset(cuis) for key, cuis in owners.items() if len(cuis) > 1}
+
+
+def test_no_term_names_two_concepts_unless_a_true_homonym() -> None:
+    shared = _shared_terms(CONCEPTS)
+    assert {k: v for k, v in shared.items() if TRUE_HOMONYMS.get(k) != v} == {}
+    assert set(TRUE_HOMONYMS) <= set(shared), "an allow-listed homonym is no longer in the seed"
+
+
+def test_the_homonym_check_catches_a_term_put_on_a_second_concept() -> None:
+    rhinorrhoea = next(c for c in CONCEPTS if c.cui == "C1260880")
+    terms = {**rhinorrhoea.terms, "sw": [*rhinorrhoea.terms["sw"], "mafua"]}
+    bad = [c for c in CONCEPTS if c.cui != rhinorrhoea.cui] + [rhinorrhoea.model_copy(update={"terms": terms})]
+    assert ("sw", "mafua") in _shared_terms(bad)
+
+
+# Terms the review found on the wrong concept (another concept, a narrower or broader one, the
+# organism instead of the infection, a common word). None may be listed for that concept again.
+WRONG_PAIRS: list[tuple[str, str, str, str]] = [
+    ("mafua", "sw", "C1260880", "flu / common cold, not rhinorrhoea"),
+    ("kupooza", "sw", "C0032371", "paralysis, not poliomyelitis"),
+    ("โรคไขสันหลังอักเสบ", "th", "C0032371", "myelitis, not poliomyelitis"),
+    ("àtọ̀sí ajá", "yo", "C0036323", "urinary schistosomiasis only (a subtype)"),
+    ("不适", "zh", "C0231218", "discomfort in general, broader than malaise"),
+    ("diabetic foot", "en", "MC200002", "broader than diabetic foot ulcer"),
+    ("糖尿病足", "zh", "MC200002", "broader than diabetic foot ulcer"),
+    ("당뇨발", "ko", "MC200002", "broader than diabetic foot ulcer"),
+    ("意識混濁", "ja", "C0009676", "clouding of consciousness, not confusion"),
+    ("saratani ya koo", "sw", "C0152018", "throat cancer, not oesophageal cancer"),
+    ("hookworm", "en", "MC100035", "the worm, not the infection"),
+    ("hookworm", "sw", "MC100035", "the worm, not the infection"),
+    ("hookworm", "yo", "MC100035", "the worm, not the infection"),
+    ("ancylostomiasis", "en", "MC100035", "Ancylostoma only; hookworm infection includes necatoriasis"),
+    ("H. pylori", "yo", "MC100051", "the bacterium, not the infection"),
+    ("HPV", "yo", "MC100050", "the virus (kept on MC100072), not the infection"),
+    ("fit", "en", "C0036572", "also the faecal immunochemical test (FIT) and an everyday word"),
+    ("消瘦", "zh", "C1262477", "wasting / emaciation, kept on wasting (MC300017)"),
+    ("眩晕", "zh", "C0012833", "vertigo, not dizziness"),
+    ("腰痛", "ja", "C0004604", "low back pain (on C0024031)"),
+    ("요통", "ko", "C0004604", "low back pain (on C0024031)"),
+    ("homa ya ini", "sw", "C0019163", "hepatitis in general, not hepatitis B"),
+    ("Weil's disease", "en", "C0023364", "severe icteric leptospirosis only"),
+    ("elephantiasis", "en", "C0013884", "a sign, also non-filarial (podoconiosis)"),
+    ("amoebic dysentery", "en", "C0002438", "one form of amoebiasis"),
+    ("thrush", "en", "C0006840", "oral or vaginal candidiasis only"),
+    ("tubal pregnancy", "en", "C0032987", "one site of ectopic pregnancy"),
+    ("pregnancy loss", "en", "C0000786", "includes stillbirth"),
+    ("diabetes in pregnancy", "en", "C0085207", "WHO: pre-existing diabetes in pregnancy, not GDM"),
+    ("frequent urination", "en", "C0032617", "urinary frequency, not polyuria"),
+    ("haemorrhagic stroke", "en", "C2937358", "includes subarachnoid haemorrhage"),
+    ("fatty liver", "en", "C0400966", "any hepatic steatosis, alcoholic too"),
+    ("liver cancer", "en", "C2239176", "all primary liver cancers, not only HCC"),
+    ("blood cancer", "en", "C0023418", "includes lymphoma and myeloma"),
+    ("thyrotoxicosis", "en", "C0020550", "broader than hyperthyroidism"),
+    ("syndrome X", "en", "C0524620", "also cardiac syndrome X"),
+    ("hypertensive crisis", "en", "MC200007", "urgency and emergency together"),
+    ("impaired glucose tolerance", "en", "C0362046", "one form of prediabetes"),
+    ("dialysis", "en", "MC200065", "peritoneal dialysis too"),
+    ("E", "en", "MC100076", "a single letter: regimen shorthand, not a name"),
+    ("Z", "en", "MC100077", "a single letter: regimen shorthand, not a name"),
+    ("ARV", "en", "MC100126", "antiretroviral(s) in African usage"),
+]
+
+
+def _wrong_pairs_present(concepts: list[ConceptRecord]) -> list[tuple[str, str, str, str]]:
+    by_cui = {c.cui: c for c in concepts}
+    return [
+        pair
+        for pair in WRONG_PAIRS
+        if pair[2] in by_cui and _key(pair[0]) in {_key(t) for t in by_cui[pair[2]].terms.get(pair[1], [])}
+    ]
+
+
+def test_known_wrong_pairs_from_the_review_do_not_come_back() -> None:
+    ids = {c.cui for c in CONCEPTS}
+    assert {cui for _, _, cui, _ in WRONG_PAIRS} <= ids, "a concept of the table left the seed: update the table"
+    assert _wrong_pairs_present(CONCEPTS) == []
+
+
+def test_the_wrong_pair_check_catches_a_returning_term() -> None:
+    polio = next(c for c in CONCEPTS if c.cui == "C0032371")
+    bad = polio.model_copy(update={"terms": {**polio.terms, "sw": [*polio.terms["sw"], "Kupooza"]}})
+    assert [p[:3] for p in _wrong_pairs_present([bad])] == [("kupooza", "sw", "C0032371")]
+
+
+def test_no_latin_term_is_a_single_letter() -> None:
+    short = [
+        (c.cui, lang, t) for c in CONCEPTS for lang, ts in c.terms.items() for t in ts if len(t) < 2 and t.isascii()
+    ]
+    assert short == []
+
+
+def test_an_organism_is_not_named_as_the_disease_it_causes() -> None:
+    """'hookworm', 'H. pylori', 'HPV': the organism's name listed as a term of its disease."""
+    by_cui = {c.cui: c for c in CONCEPTS}
+    organism_types = {"T004", "T005", "T007", "T204"}
+    clashes = []
+    for edge in RELATIONS:
+        head, tail = by_cui[edge.head], by_cui[edge.tail]
+        if edge.rel != "CAUSES" or not organism_types & set(head.semantic_types):
+            continue
+        names = {_key(t) for ts in head.terms.values() for t in ts}  # in any language
+        for lang, texts in tail.terms.items():
+            for text in texts:
+                homonym = any(k[1] == _key(text) and v == {head.cui, tail.cui} for k, v in TRUE_HOMONYMS.items())
+                if _key(text) in names and not homonym:
+                    clashes.append((head.cui, tail.cui, lang, text))
+    assert clashes == []
+
+
+# UMLS CUIs that a public ontology file pairs with a seed concept (issue 11): the concept of that
+# name, or carrying that ontology xref, must use the CUI rather than an own MC id or another CUI.
+# DOID: Disease Ontology (CC0); MONDO: Mondo (CC BY 4.0); HP: Human Phenotype Ontology (HPO licence).
+PUBLIC_CUIS: dict[str, tuple[str, str]] = {
+    "Muscle weakness": ("C0151786", "HP:0001324"),
+    "Lassa fever": ("C0023092", "DOID:9537"),
+    "Paralysis": ("C0522224", "HP:0003470"),
+    "Blurred vision": ("C0344232", "HP:0000622"),
+    "Hypoxemia": ("C0700292", "HP:0012418"),
+    "Tachypnea": ("C0231835", "HP:0002789"),
+    "Loss of smell": ("C0003126", "HP:0000458"),
+    "Hearing loss": ("C1384666", "MONDO:0005365"),
+    "Dengue": ("C0011311", "DOID:12205"),
+    "Cerebral malaria": ("C0024534", "DOID:14069"),
+    "Hepatitis A": ("C0019159", "DOID:12549"),
+    "Hepatitis C": ("C0019196", "DOID:1883"),
+    "Hepatitis E": ("C0085293", "DOID:4411"),
+    "AIDS": ("C0001175", "DOID:635"),
+    "Cryptococcal meningitis": ("C0085436", "MONDO:0005723"),
+    "Pneumocystis pneumonia": ("C1535939", "DOID:11339"),
+    "Kaposi sarcoma": ("C0036220", "MONDO:0005055"),
+    "Multidrug-resistant tuberculosis": ("C0206526", "DOID:401"),
+    "Tuberculous meningitis": ("C0041318", "MONDO:0006042"),
+    "Latent tuberculosis infection": ("C1609538", "MONDO:0040753"),
+    "Pneumonia": ("C0032285", "DOID:552"),
+    "Bacterial meningitis": ("C0085437", "DOID:9470"),
+    "Tetanus": ("C0039614", "DOID:11338"),
+    "Neonatal tetanus": ("C0343312", "DOID:13521"),
+    "Rabies": ("C0034494", "DOID:11260"),
+    "Rubella": ("C0035920", "DOID:8781"),
+    "Mumps": ("C0026780", "DOID:10264"),
+    "Poliomyelitis": ("C0032371", "DOID:4953"),
+    "Diphtheria": ("C0012546", "MONDO:0005504"),
+    "Pertussis": ("C0043167", "MONDO:0005077"),
+    "Varicella": ("C0008049", "DOID:8659"),
+    "Herpes zoster": ("C0019360", "DOID:8536"),
+    "Influenza": ("C0021400", "DOID:8469"),
+    "Hand, foot and mouth disease": ("C0018572", "DOID:10881"),
+    "Japanese encephalitis": ("C0014057", "DOID:10844"),
+    "Scrub typhus": ("C0036472", "DOID:13371"),
+    "Melioidosis": ("C0025229", "DOID:5052"),
+    "Leptospirosis": ("C0023364", "MONDO:0005825"),
+    "Opisthorchiasis": ("C0029106", "DOID:13768"),
+    "Clonorchiasis": ("C0009021", "DOID:13767"),
+    "Ascariasis": ("C0003950", "DOID:456"),
+    "Lymphatic filariasis": ("C0013884", "DOID:12211"),
+    "Onchocerciasis": ("C0029001", "DOID:11678"),
+    "Trachoma": ("C0040592", "MONDO:0001249"),
+    "Leprosy": ("C0023343", "DOID:1024"),
+    "Human African trypanosomiasis": ("C0041228", "DOID:10112"),
+    "Visceral leishmaniasis": ("C0023290", "DOID:9146"),
+    "Ebola virus disease": ("C0282687", "DOID:4325"),
+    "Mpox": ("C0276180", "DOID:3292"),
+    "Urinary tract infection": ("C0042029", "MONDO:0100338"),
+    "Sepsis": ("C0036690", "HP:0100806"),
+    "Syphilis": ("C0039128", "MONDO:0005976"),
+    "Gonorrhoea": ("C0018081", "DOID:7551"),
+    "Amoebiasis": ("C0002438", "DOID:9181"),
+    "Scabies": ("C0036262", "DOID:8295"),
+    "Dermatophytosis": ("C0011636", "DOID:8913"),
+    "Candidiasis": ("C0006840", "DOID:1508"),
+    "Haemorrhagic fever with renal syndrome": ("C0019101", "DOID:11266"),
+    "Pre-eclampsia": ("C0032914", "DOID:10591"),
+    "Eclampsia": ("C0013537", "DOID:13593"),
+    "Ectopic pregnancy": ("C0032987", "DOID:0060329"),
+    "Miscarriage": ("C0000786", "HP:0005268"),
+    "Neonatal sepsis": ("C0456103", "MONDO:0700217"),
+    "Neonatal jaundice": ("C0022353", "DOID:2383"),
+    "Birth asphyxia": ("C0004045", "MONDO:0006663"),
+    "Gestational diabetes mellitus": ("C0085207", "DOID:11714"),
+    "Kwashiorkor": ("C0022806", "DOID:13579"),
+    "Marasmus": ("C0086588", "DOID:12328"),
+    "Iron deficiency anaemia": ("C0162316", "MONDO:0001356"),
+    "Thalassaemia": ("C0039730", "DOID:10241"),
+    "G6PD deficiency": ("C2939465", "MONDO:0005775"),
+    "Haemophilia": ("C0684275", "MONDO:0018660"),
+    "Anaemia": ("C0002871", "DOID:2355"),
+    "Placenta praevia": ("C0032046", "DOID:11060"),
+    "Placental abruption": ("C0000832", "MONDO:0004846"),
+    "Bell palsy": ("C0376175", "DOID:12506"),
+    "Diabetic nephropathy": ("C0011881", "MONDO:0005016"),
+    "Diabetic neuropathy": ("C0011882", "DOID:9743"),
+    "Cardiovascular disease": ("C0007222", "MONDO:0004995"),
+    "Rheumatic heart disease": ("C0035439", "MONDO:0006955"),
+    "Ischaemic stroke": ("C0948008", "MONDO:1060198"),
+    "Intracerebral haemorrhage": ("C2937358", "MONDO:0013792"),
+    "Acute kidney injury": ("C2609414", "MONDO:0002492"),
+    "Non-alcoholic fatty liver disease": ("C0400966", "MONDO:0013209"),
+    "Nasopharyngeal carcinoma": ("C2931822", "MONDO:0015459"),
+    "Cholangiocarcinoma": ("C0206698", "MONDO:0019087"),
+    "Bladder cancer": ("C0005684", "MONDO:0001187"),
+    "Graves disease": ("C0018213", "DOID:12361"),
+    "Goitre": ("C0018021", "DOID:12176"),
+    "Neural tube defects": ("C0027794", "MONDO:0018075"),
+}
+# Ids found wrong in review: no concept may use them again.
+RETIRED_IDS = {"C0026848": "Muscular diseases (myopathy), once used for muscle weakness"}
+ONTOLOGY_XREF = re.compile(r"^(DOID|MONDO|HP|SYMP):\d+$")
+
+
+def _public_cui_mismatches(concepts: list[ConceptRecord]) -> list[tuple[str, str, str]]:
+    wanted_by_xref = {ref: cui for cui, ref in PUBLIC_CUIS.values()}
+    out = []
+    for c in concepts:
+        wanted = {PUBLIC_CUIS[c.name][0]} if c.name in PUBLIC_CUIS else set()
+        wanted |= {wanted_by_xref[x] for x in c.xrefs if x in wanted_by_xref}
+        out += [(c.name, c.cui, cui) for cui in wanted if cui != c.cui]
+    return out
+
+
+def test_concepts_with_a_public_cui_use_it() -> None:
+    names = {c.name for c in CONCEPTS}
+    assert set(PUBLIC_CUIS) <= names, "a concept of the table left the seed: update the table"
+    assert _public_cui_mismatches(CONCEPTS) == []
+    assert not RETIRED_IDS.keys() & {c.cui for c in CONCEPTS}
+
+
+def test_the_public_cui_check_catches_an_own_id_or_a_wrong_cui() -> None:
+    tetanus = next(c for c in CONCEPTS if c.name == "Tetanus")
+    weakness = next(c for c in CONCEPTS if c.name == "Muscle weakness")
+    bad = [tetanus.model_copy(update={"cui": "MC100017"}), weakness.model_copy(update={"cui": "C0026848"})]
+    assert _public_cui_mismatches(bad) == [
+        ("Tetanus", "MC100017", "C0039614"),
+        ("Muscle weakness", "C0026848", "C0151786"),
+    ]
+
+
+def test_a_cui_taken_from_an_ontology_names_its_source() -> None:
+    """A concept carrying a DOID/MONDO/HP/SYMP xref got its CUI from it: it is a CUI, and the
+    source field says which record (with the file's licence)."""
+    for c in CONCEPTS:
+        refs = [x for x in c.xrefs if ONTOLOGY_XREF.match(x)]
+        if refs:
+            assert c.cui.startswith("C"), c.cui
+            assert all(ref in c.source for ref in refs), (c.cui, c.source)
+            assert re.search(r"CC0|CC BY 4\.0|HPO licence", c.source), c.source
+
+
+# What a practice fact's tail may be, by kind, as UMLS semantic types. The head is the condition.
+DRUGS = {"T109", "T116", "T121", "T125", "T127", "T129", "T195"}
+PROCEDURES = {"T058", "T059", "T060", "T061"}
+FINDINGS = {"T033", "T184"}
+ORGANISMS = {"T004", "T005", "T007", "T204"}
+CONDITIONS = {"T019", "T033", "T037", "T040", "T046", "T047", "T048", "T184", "T191"}
+PRACTICE_TAILS: dict[str, set[str]] = {
+    "first_line_treatment": DRUGS | {"T061"},
+    "second_line_treatment": DRUGS | {"T061"},
+    "drug_availability": DRUGS | {"T061"},
+    "vaccination": {"T129"},  # a vaccine, not the generic procedure 'Vaccination' (T061)
+    "screening": PROCEDURES | FINDINGS,
+    "prevention": DRUGS | PROCEDURES | ORGANISMS,
+    "traditional_practice": DRUGS | {"T061"},
+    "referral": FINDINGS | PROCEDURES,
+    "prevalence": ORGANISMS | {"T059", "T060"},  # or the head itself
+}
+
+
+def _misfit_practice(facts: list[LocalPractice]) -> list[LocalPractice]:
+    types = {c.cui: set(c.semantic_types) for c in CONCEPTS}
+    return [
+        f
+        for f in facts
+        if not (f.head == f.tail and f.kind in ("prevalence", "screening"))
+        and not (types[f.head] & CONDITIONS and types[f.tail] & PRACTICE_TAILS[f.kind])
+    ]
+
+
+def test_every_practice_fact_concept_fits_the_fact() -> None:
+    assert set(PRACTICE_TAILS) == set(PRACTICE_KINDS)
+    assert _misfit_practice(PRACTICE) == []
+
+
+def test_the_practice_check_catches_a_vaccine_fact_on_generic_vaccination() -> None:
+    fact = next(f for f in PRACTICE if f.kind == "vaccination" and f.head == "C0043395")
+    assert fact.tail == "MC100120"  # yellow fever vaccine
+    assert _misfit_practice([fact.model_copy(update={"tail": "C0042196"})]) != []
