@@ -19,6 +19,8 @@ __all__ = [
     "upsert_nodes",
     "upsert_relationships",
     "missing_nodes",
+    "page_nodes",
+    "relationships_from",
     "fetch_nodes",
     "expand",
     "LOCAL_PRACTICE",
@@ -251,6 +253,29 @@ CLEAR_RUN = Statement(
 )
 
 
+def page_nodes(label: str) -> Statement:
+    """The next $limit nodes of this label after key $after, in key order, with their
+    properties: a whole label read a page at a time, whatever its size."""
+    key = NODE_KEYS[check_label(label)]
+    return Statement(
+        f"page_nodes.{label}",
+        f"MATCH (n:{label}) WHERE n.{key} > $after "
+        f"RETURN n.{key} AS key, properties(n) AS props ORDER BY key LIMIT $limit",
+        ("after", "limit"),
+    )
+
+
+def relationships_from(rel_type: str, start: str, end: str) -> Statement:
+    """The relationships of this type from the nodes whose keys are $keys to nodes of `end`."""
+    check_relationship(rel_type, start, end)
+    return Statement(
+        f"relationships_from.{rel_type}.{start}.{end}",
+        f"UNWIND $keys AS k MATCH (a:{start} {{{NODE_KEYS[start]}: k}})-[r:{rel_type}]->(b:{end}) "
+        f"RETURN a.{NODE_KEYS[start]} AS start, b.{NODE_KEYS[end]} AS end, properties(r) AS props",
+        ("keys",),
+    )
+
+
 def catalog() -> Iterator[Statement]:
     """Every statement the store can send, generated from the closed schema."""
     for label in NODE_KEYS:
@@ -258,9 +283,11 @@ def catalog() -> Iterator[Statement]:
         yield missing_nodes(label)
         yield fetch_nodes(label)
         yield expand(label)
+        yield page_nodes(label)
     for spec in RELATIONSHIPS.values():
         for start, end in spec.endpoints:
             yield upsert_relationships(spec.type, start, end)
+            yield relationships_from(spec.type, start, end)
     yield from (LOCAL_PRACTICE, COUNT_NODES, COUNT_RELATIONSHIPS, TERMS_PER_LANGUAGE, DELETE_BATCH, CLEAR_RUN)
     yield from (TERMS_PAGE, CONCEPTS_PAGE, VOCABULARY_FINGERPRINT, ADD_LEARNED_TERMS, PRUNE_DOCUMENTS)
     yield from (PASSAGES_MENTIONING, BROADER_WITHIN)
