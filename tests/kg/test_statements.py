@@ -26,6 +26,7 @@ SAMPLE: dict[str, Any] = {
     "kinds": [],
     "limit": 10,
     "skip": 0,
+    "after": "",
 }
 
 
