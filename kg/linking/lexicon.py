@@ -113,6 +113,12 @@ class Lexicon:
         """The terms under key id `key`."""
         return [self._hit(t) for t in self._terms(key)]
 
+    def texts_of(self, key: int) -> list[str]:
+        """The texts of the terms under key id `key` (no hit tuples: running text asks this
+        of every match)."""
+        held = self._key_terms[key]
+        return [self.texts[held]] if isinstance(held, int) else [self.texts[t] for t in held]
+
     def _terms(self, key: int) -> tuple[int, ...]:
         held = self._key_terms[key]
         return (held,) if isinstance(held, int) else held

@@ -10,7 +10,7 @@ position is a boundary), then the longest match wins, leftmost first, without ov
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,8 +60,10 @@ class DictionaryMatcher:
             self._added.append(key)
             self._added_automaton = None
 
-    def find(self, text: str) -> list[Span]:
-        """Longest non-overlapping matches, leftmost first, as spans of `text`."""
+    def find(self, text: str, accept: Callable[[int, str], bool] | None = None) -> list[Span]:
+        """Longest non-overlapping matches, leftmost first, as spans of `text`. `accept`
+        (key id, surface) rules matches out before the longest are chosen, so that a
+        refused long match leaves room for the shorter ones inside it."""
         if not self._patterns and not self._added:
             return []
         folded = fold_spans(text)
@@ -74,6 +76,8 @@ class DictionaryMatcher:
                 surface = text[original[0] : original[1]]
                 key_id = ids[pattern]
                 if key_id in self._case_sensitive and not surface.isupper():
+                    continue
+                if accept is not None and not accept(key_id, surface):
                     continue
                 matches.append((start, -end, original, surface, key_id))
         return _longest_first(matches)

@@ -2,7 +2,11 @@
 
 Lookup goes exact -> abbreviation -> fuzzy -> homophone (Chinese) and stops at the first
 step that finds something. A near match never contradicts the text (`kg.linking.opposites`:
-hypo- for hyper-, 低 for 高, hepatitis C for hepatitis B). Every candidate carries its
+hypo- for hyper-, 低 for 高, hepatitis C for hepatitis B) and must be a plausible typing
+error of its term (`kg.linking.typos`: long enough, not a code, within the typo budget).
+A language's common words never link (`kg.linking.common_words`), and running text matches
+a term only with the marks the text itself carries (`kg.linking.marks`: Yoruba tone marks,
+kana, Korean spacing), while a looked-up term keeps folding. Every candidate carries its
 score and the method that found it; nothing below the threshold is returned, so an unknown
 term stays unlinked rather than forced onto the nearest concept.
 
@@ -18,16 +22,20 @@ term stays unlinked rather than forced onto the nearest concept.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from kg.linking.abbreviations import abbreviations
+from kg.linking.common_words import as_written, common_keys, is_common
 from kg.linking.fuzzy import FuzzyIndex
 from kg.linking.homophones import HomophoneIndex
 from kg.linking.lexicon import Lexicon, TermHit, TermRow
+from kg.linking.marks import TextMarks, agrees
 from kg.linking.mentions import DictionaryMatcher
-from kg.linking.opposites import contradicts
+from kg.linking.opposites import contradicts_folded
 from kg.linking.text import fold
+from kg.linking.typos import fuzzy_allowed, is_code, plausible_typo
 
 __all__ = ["Candidate", "LinkedMention", "Method", "Normalizer"]
 
@@ -97,8 +105,13 @@ class Normalizer:
     def lookup(self, text: str, lang: str, *, context: str | None = None, limit: int = 5) -> list[Candidate]:
         """Candidates for `text` as one term: exact, then an abbreviation defined in the
         English `context`, then fuzzy, then (Chinese) a homophone. Empty when nothing
-        reaches the threshold."""
-        found = self._exact(text, lang)
+        reaches the threshold, or when `text` is a common word of `lang`."""
+        folded = fold(text)
+        if folded in common_keys(lang) and self._common_word(text, folded, lang, TextMarks.of(text)):
+            return []
+        found = self._exact(text, lang, folded)
+        if not found and text.strip().endswith("s") and is_code(text.strip()):
+            found = self._plural_code(text.strip(), lang)
         if not found and context and lang == "en":
             found = self._expanded(text, context, lang)
         if not found:
@@ -110,9 +123,10 @@ class Normalizer:
     def link(self, text: str, lang: str, *, limit: int = 5) -> list[LinkedMention]:
         """Every concept mention in free text: dictionary matches, abbreviations defined
         in English text, and, when a short text holds no match, the text as one term."""
+        marks = TextMarks.of(text)
         mentions = [
-            self._mention(span.start, span.end, span.surface, lang, self._ranked(span.key, span.surface, lang))
-            for span in self.matcher.find(text)
+            self._mention(span.start, span.end, span.surface, lang, self._ranked(span.key, span.surface, lang, marks))
+            for span in self.matcher.find(text, self._fits(lang, marks))
         ]
         if lang == "en":
             mentions += self._abbreviation_mentions(text, lang, mentions)
@@ -143,8 +157,8 @@ class Normalizer:
 
     # -- steps ---------------------------------------------------------------------------
 
-    def _exact(self, text: str, lang: str) -> list[Candidate]:
-        key = self.lexicon.key_id(fold(text))
+    def _exact(self, text: str, lang: str, folded: str | None = None) -> list[Candidate]:
+        key = self.lexicon.key_id(fold(text) if folded is None else folded)
         if key is None:
             return []
         term = self.lexicon.only_term(key)
@@ -159,9 +173,39 @@ class Normalizer:
         concept = self.lexicon.concept(cui)
         return [Candidate(cui, concept.name, concept.semantic_types, score, method, held, held_lang)]
 
-    def _ranked(self, key: int, surface: str, lang: str) -> list[Candidate]:
-        scored = [(*_same_term(hit.text, surface), hit) for hit in self.lexicon.hits(key)]
+    def _ranked(self, key: int, surface: str, lang: str, marks: TextMarks | None = None) -> list[Candidate]:
+        hits = self.lexicon.hits(key)
+        if marks is not None and not marks.plain:
+            hits = [hit for hit in hits if agrees(surface, hit.text, marks)]
+        scored = [(*_same_term(hit.text, surface), hit) for hit in hits]
         return self._best_per_concept(scored, lang)
+
+    def _fits(self, lang: str, marks: TextMarks) -> Callable[[int, str], bool]:
+        """Whether a dictionary match in running text may stand: not a common word, and
+        written with the marks of one of the key's terms. (Called for every match the
+        automaton finds: plain text pays a list index and a set lookup.)"""
+        keys, common, texts_of = self.lexicon.keys, common_keys(lang), self.lexicon.texts_of
+
+        def fits(key: int, surface: str) -> bool:
+            folded = keys[key]
+            if folded in common and self._common_word(surface, folded, lang, marks):
+                return False
+            return marks.plain or any(agrees(surface, text, marks) for text in texts_of(key))
+
+        return fits
+
+    def _common_word(self, surface: str, folded: str, lang: str, marks: TextMarks) -> bool:
+        """Whether `surface` is a common word of `lang` (read with `marks`) and no term is
+        written exactly like it."""
+        if not is_common(surface, lang, marks):
+            return False
+        key = self.lexicon.key_id(folded)
+        written = as_written(surface)
+        return key is None or all(as_written(hit.text) != written for hit in self.lexicon.hits(key))
+
+    def _plural_code(self, text: str, lang: str) -> list[Candidate]:
+        """A code with a plural s ("LFTs") is its singular: codes are never fuzzy."""
+        return [c._replace(method="variant", score=min(c.score, _VARIANT)) for c in self._exact(text[:-1], lang)]
 
     def _expanded(self, text: str, context: str, lang: str) -> list[Candidate]:
         long_forms = {a.long for a in abbreviations(context) if a.short == text.strip()}
@@ -170,10 +214,15 @@ class Normalizer:
 
     def _fuzzy(self, text: str, lang: str, limit: int) -> list[Candidate]:
         folded = fold(text)
+        if not fuzzy_allowed(text.strip(), folded):  # too short for its script, or a code
+            return []
         scored: list[tuple[float, Method, TermHit]] = []
         for key, ratio in self.fuzzy.search(folded, limit=limit, cutoff=self.threshold * 100):
-            if not contradicts(folded, self.lexicon.keys[key]):  # no near miss is hypo- for hyper-
-                scored += [(ratio / 100, "fuzzy", hit) for hit in self.lexicon.hits(key)]
+            held = self.lexicon.keys[key]
+            # No near miss is hypo- for hyper-, nor another word a letter away.
+            if contradicts_folded(folded, held) or not plausible_typo(folded, held, lang):
+                continue
+            scored += [(ratio / 100, "fuzzy", hit) for hit in self.lexicon.hits(key) if not is_code(hit.text)]
         return self._best_per_concept(scored, lang)
 
     def _homophone(self, text: str, lang: str) -> list[Candidate]:
@@ -181,7 +230,7 @@ class Normalizer:
         keys = [
             k
             for k in self.homophones.search(folded, self.lexicon.keys)
-            if not contradicts(folded, self.lexicon.keys[k])
+            if not contradicts_folded(folded, self.lexicon.keys[k])
         ]
         scored: list[tuple[float, Method, TermHit]] = [
             (_HOMOPHONE, "homophone", hit) for key in keys for hit in self.lexicon.hits(key)

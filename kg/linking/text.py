@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-__all__ = ["fold", "fold_spans", "Folded", "is_latin_word_char"]
+__all__ = ["fold", "fold_keeping", "fold_spans", "Folded", "is_latin_word_char", "latin_marks"]
 
 # Combining marks of Latin-script diacritics (NFD leaves these after the base letter).
 _LATIN_MARKS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF))
@@ -39,6 +39,10 @@ _VANISH = {"'", "\u2019", "\u2018", "`", "\u00b4", "\u30fb", "\u00b7", "\u200b",
 _KEEP_PUNCT = {"+", "%", "&"}  # meaningful inside medical terms ("HIV+", "5%")
 _HALFWIDTH_VOICING = ("\uff9e", "\uff9f")
 _HANGUL_GAP = re.compile(r"(?<=[\uac00-\ud7a3])\s(?=[\uac00-\ud7a3])")
+_MARK = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _LATIN_MARKS) + "]")
+# Latin letters that carry a mark when precomposed (Latin-1 to Latin Extended-B, Latin
+# Extended Additional), or a lone combining mark: what a text without marks never holds.
+_MAY_BE_MARKED = re.compile("[\u00c0-\u024f\u1e00-\u1eff" + _MARK.pattern[1:])
 
 
 def _is_latin_mark(char: str) -> bool:
@@ -66,15 +70,17 @@ def _separates(char: str) -> bool:
     return category.startswith("P") and char not in _KEEP_PUNCT
 
 
-def _fold_char(char: str) -> str:
+def _fold_char(char: str, keep: frozenset[str] | None = frozenset(), katakana: bool = False) -> str:
+    """One character folded; `keep` names the Latin marks kept (None: all of them), and
+    `katakana` keeps katakana apart from hiragana (see `fold_keeping`)."""
     out = []
     for piece in unicodedata.normalize("NFKC", char).casefold():
         for part in unicodedata.normalize("NFD", piece):
-            if _is_latin_mark(part) or part in _VANISH:
+            if part in _VANISH or (_is_latin_mark(part) and keep is not None and part not in keep):
                 continue
             out.append(" " if _separates(part) else part)
     folded = unicodedata.normalize("NFC", "".join(out))
-    if len(folded) == 1 and "\u30a1" <= folded <= "\u30f6":  # katakana -> hiragana
+    if not katakana and len(folded) == 1 and "\u30a1" <= folded <= "\u30f6":  # katakana -> hiragana
         return chr(ord(folded) - 0x60)
     return _t2s().get(folded, folded)
 
@@ -82,13 +88,19 @@ def _fold_char(char: str) -> str:
 class _FoldTable(dict[int, str]):
     """`str.translate` table that folds each character once, on first sight."""
 
+    def __init__(self, keep: frozenset[str] | None = frozenset(), katakana: bool = False) -> None:
+        super().__init__()
+        self.keep = keep
+        self.katakana = katakana
+
     def __missing__(self, code: int) -> str:
-        folded = _fold_char(chr(code))
+        folded = _fold_char(chr(code), self.keep, self.katakana)
         self[code] = folded
         return folded
 
 
 _TABLE = _FoldTable()
+_KEEPING: dict[tuple[frozenset[str] | None, bool], _FoldTable] = {}
 
 
 def fold(text: str) -> str:
@@ -96,6 +108,27 @@ def fold(text: str) -> str:
     composed = unicodedata.normalize("NFKC", text) if "\uff9e" in text or "\uff9f" in text else text
     folded = " ".join(composed.translate(_TABLE).split())
     return _HANGUL_GAP.sub("", folded) if " " in folded else folded
+
+
+@lru_cache(maxsize=65536)
+def fold_keeping(text: str, keep: frozenset[str] | None = None, *, katakana: bool = False) -> str:
+    """`fold`, except that the Latin marks in `keep` stay (None: every mark) and, with
+    `katakana`, katakana stays katakana. Running text written with its marks is compared
+    in this form (`kg.linking.marks`): "èyí" (this) and "ẹ̀yi" (measles) fold alike, but
+    differ in the marks their writer put."""
+    table = _KEEPING.get((keep, katakana))
+    if table is None:
+        table = _KEEPING[(keep, katakana)] = _FoldTable(keep, katakana)
+    composed = unicodedata.normalize("NFKC", text) if "\uff9e" in text or "\uff9f" in text else text
+    folded = unicodedata.normalize("NFC", " ".join(composed.translate(table).split()))
+    return _HANGUL_GAP.sub("", folded) if " " in folded else folded
+
+
+def latin_marks(text: str) -> frozenset[str]:
+    """The Latin combining marks `text` carries (tone marks, under-dots, accents)."""
+    if text.isascii() or not _MAY_BE_MARKED.search(text):
+        return frozenset()
+    return frozenset(_MARK.findall(unicodedata.normalize("NFD", text)))
 
 
 def is_latin_word_char(char: str) -> bool:
