@@ -174,15 +174,14 @@ class _Grounder:
     def _decide(
         self, by_surface: list[Candidate], by_gloss: list[Candidate], notes: list[str]
     ) -> tuple[Candidate | None, str]:
+        if len(by_surface) > 1:
+            by_surface = [self._resolve(by_surface, by_gloss, "surface", notes)]
+        if len(by_gloss) > 1:
+            by_gloss = [self._resolve(by_gloss, by_surface, "gloss", notes)]
         if not by_surface or not by_gloss:
             return (by_surface[0], "surface") if by_surface else (by_gloss[0] if by_gloss else None, "gloss")
-        gloss_cuis = {c.cui for c in by_gloss}
-        agreed = [c for c in by_surface if c.cui in gloss_cuis]
-        if agreed:
-            if len(by_surface) > 1:
-                names = ", ".join(c.name for c in by_surface)
-                notes.append(f"surface ambiguous ({names}); the gloss names {agreed[0].name}")
-            return agreed[0], "surface"
+        if by_surface[0].cui == by_gloss[0].cui:
+            return by_surface[0], "surface"
         surface, gloss = by_surface[0], by_gloss[0]
         surface_rank = (_STRENGTH[surface.method], surface.cui in self.prefer)
         gloss_rank = (_STRENGTH[gloss.method], gloss.cui in self.prefer)
@@ -191,6 +190,23 @@ class _Grounder:
             f"surface -> {surface.name} ({surface.method}), gloss -> {gloss.name} ({gloss.method}): {side} kept"
         )
         return winner, side
+
+    def _resolve(self, tied: list[Candidate], other: list[Candidate], side: str, notes: list[str]) -> Candidate:
+        """One of the concepts a homonym names (`tied`), chosen by the other side's words, else
+        by the other chain's concepts; the note says which decided, or that nothing did."""
+        names = ", ".join(c.name for c in tied)
+        named = [c for c in tied if c.cui in {o.cui for o in other}]
+        if len(named) == 1:
+            notes.append(
+                f"{side} ambiguous ({names}); the {'gloss' if side == 'surface' else 'surface'} names {named[0].name}"
+            )
+            return named[0]
+        chained = [c for c in tied if c.cui in self.prefer]
+        if len(chained) == 1:
+            notes.append(f"{side} ambiguous ({names}); the other chain names {chained[0].name}")
+            return chained[0]
+        notes.append(f"{side} ambiguous ({names}); nothing decides: kept {tied[0].name}, the first by id")
+        return tied[0]
 
     def _inside(self, text: str, lang: str, role: str, other_side: str) -> Candidate | None:
         """The concept of the longest known term inside `text` (found as written, not by a near

@@ -56,6 +56,9 @@ class Candidate(NamedTuple):
     method: Method
     term: str
     term_lang: str
+    # The term denotes this concept and another just as well (a homonym: Yoruba ibà is fever
+    # and malaria): the order among them says nothing; the context must decide.
+    ambiguous: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,11 @@ class LinkedMention:
     @property
     def best(self) -> Candidate:
         return self.candidates[0]
+
+    @property
+    def ambiguous(self) -> bool:
+        """The best candidate is tied with another concept: see `Candidate.ambiguous`."""
+        return self.candidates[0].ambiguous
 
 
 def _light(text: str) -> str:
@@ -264,6 +272,9 @@ class Normalizer:
             if hit.cui not in best or rank > best[hit.cui][0]:
                 best[hit.cui] = (rank, self._candidate(hit, score, method))
         ordered = sorted(best.values(), key=lambda item: (tuple(-x for x in item[0]), item[1].cui))
+        tied = [candidate for rank, candidate in ordered if rank == ordered[0][0]] if ordered else []
+        if len(tied) > 1:  # a homonym: every concept it names is offered, and none is preferred
+            return [c._replace(ambiguous=True) for c in tied] + [c for _, c in ordered[len(tied) :]]
         return [candidate for _, candidate in ordered]
 
     def _candidate(self, hit: TermHit, score: float, method: Method) -> Candidate:

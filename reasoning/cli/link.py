@@ -92,7 +92,10 @@ def link(
 
 
 def _record(mentions: list[LinkedMention], text: str, lang: str, top: int, **where: Any) -> dict[str, Any]:
-    found = [{**asdict(m), "candidates": [c._asdict() for c in m.candidates[:top]]} for m in mentions]
+    found = [
+        {**asdict(m), "ambiguous": m.ambiguous, "candidates": [c._asdict() for c in m.candidates[:top]]}
+        for m in mentions
+    ]
     return {**where, "text": text, "lang": lang, "mentions": found}
 
 
@@ -108,9 +111,15 @@ def _link_one(normalizer: Normalizer, text: str, lang: str, top: int, as_json: b
 
     table = Table("span", "surface", "concept", "name", "type", "score", "method")
     for m in mentions:
+        # a homonym shows every concept it names: the order among them means nothing
+        shown = [c for c in m.candidates if c.ambiguous] if m.ambiguous else [m.best]
         best = m.best
-        span, types, score = f"{m.start}-{m.end}", ",".join(best.semantic_types), f"{best.score:.2f}"
-        table.add_row(span, m.surface, best.cui, best.name, types, score, best.method)
+        span, score = f"{m.start}-{m.end}", f"{best.score:.2f}"
+        types = " | ".join(",".join(c.semantic_types) for c in shown)
+        method = f"{best.method}, ambiguous" if m.ambiguous else best.method
+        table.add_row(
+            span, m.surface, " | ".join(c.cui for c in shown), " | ".join(c.name for c in shown), types, score, method
+        )
     console().print(table)
 
 

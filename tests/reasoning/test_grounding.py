@@ -197,3 +197,24 @@ def test_steps_numbered_from_one_are_read_as_such_and_repeated_mentions_stay_in_
     ]
     assert step_base(in_range, steps) == 1
     assert step_base([ChainConcept(surface="malaria", gloss="malaria", step=1)], steps) == 0
+
+
+@pytest.mark.parametrize(
+    ("gloss", "prefer", "cui", "note"),
+    [
+        # the gloss names one of the homonym's concepts
+        ("malaria", (), MALARIA, "surface ambiguous (Fever, Malaria); the gloss names Malaria"),
+        # the gloss names neither ("illness"); the English chain has malaria
+        ("illness", (MALARIA,), MALARIA, "surface ambiguous (Fever, Malaria); the other chain names Malaria"),
+        # nothing decides: the choice is said to be arbitrary, not made silently
+        ("illness", (), "C0015967", "surface ambiguous (Fever, Malaria); nothing decides: kept Fever"),
+    ],
+)
+def test_a_homonym_is_resolved_by_the_gloss_or_the_other_chain_and_says_how(
+    embedded: GraphStore, normalizer: Normalizer, gloss: str, prefer: tuple[str, ...], cui: str, note: str
+) -> None:
+    assert [c.ambiguous for c in normalizer.lookup("ibà", "yo")] == [True, True]
+    concept = ChainConcept(surface="ibà", gloss=gloss, role="diagnosis", step=0)
+    chain = ConceptChain(concepts=[concept])
+    [grounded], _ = ground_chain(chain, ["Ọmọ náà ní ibà."], "yo", normalizer, embedded, run="r1", prefer=prefer)
+    assert grounded.cui == cui and any(note in n for n in grounded.notes), grounded.notes
