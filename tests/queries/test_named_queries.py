@@ -331,8 +331,11 @@ def test_the_cli_lists_and_runs_queries(
     analysed: Analysed, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings, _, _ = analysed
-    if settings.graph_uri != "embedded":
-        pytest.skip("the CLI is shown on the embedded store; the queries themselves ran on both above")
+    if settings.graph_uri != "embedded":  # the CLI reads the graph's settings from the environment
+        monkeypatch.setenv("MEDCORE_GRAPH_URI", settings.graph_uri)
+        monkeypatch.setenv("MEDCORE_GRAPH_USER", settings.graph_user)
+        password = settings.graph_password
+        monkeypatch.setenv("MEDCORE_GRAPH_PASSWORD", password.get_secret_value() if password else "")
     home = ["--home", str(settings.home)]
     assert main(["query", "--list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)

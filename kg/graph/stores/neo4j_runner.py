@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import random
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +17,20 @@ from kg.graph.dialect import Engine
 from kg.settings import redact_uri
 
 __all__ = ["Neo4jRunner"]
+
+# The driver logs every notification of the server at WARNING, e.g. "the property `title` does
+# not exist" for a query on a graph without documents yet; with no logging configured, Python's
+# last-resort handler printed each, with the whole query, on stderr (FalkorDB has none of these).
+# They still reach any handler an application configures.
+logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
+
+# Concurrent writers that touch the same nodes (runs written in parallel all link to the shared
+# concepts) deadlock now and then on Neo4j, which then rolls one transaction back; FalkorDB runs
+# writes one at a time. A rolled-back statement is sent again, as the driver's managed
+# transactions would do, within the driver's default retry time.
+_RETRY_S = 30.0
+_RETRY_FIRST_S = 0.05
+_RETRY_MAX_S = 2.0
 
 
 class Neo4jRunner:
@@ -52,14 +69,32 @@ class Neo4jRunner:
             ) from None
 
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + _RETRY_S
+        delay = _RETRY_FIRST_S
+        while True:
+            try:
+                return self._run_once(query, params)
+            except neo4j.exceptions.TransientError as exc:  # a deadlock, say: rolled back, safe to resend
+                if not exc.is_retryable() or time.monotonic() + delay > deadline:
+                    raise GraphStoreError(f"{exc.code}: {exc.message}") from exc
+            time.sleep(delay * random.uniform(0.5, 1.5))  # jitter: the other writer goes first
+            delay = min(delay * 2, _RETRY_MAX_S)
+
+    def _run_once(self, query: str, params: Mapping[str, Any] | None) -> list[dict[str, Any]]:
         try:
             with self._driver.session(database=self._database) as session:
                 result = session.run(query, dict(params or {}))
                 return [{k: from_neo4j(v) for k, v in record.items()} for record in result]
         except neo4j.exceptions.ServiceUnavailable as exc:
             raise GraphConnectionError(f"{self.description} is unreachable: {exc}") from exc
+        except neo4j.exceptions.TransientError:
+            raise
         except neo4j.exceptions.Neo4jError as exc:
             raise GraphStoreError(f"{exc.code}: {exc.message}") from exc
+        except (TypeError, ValueError, OverflowError) as exc:
+            # The driver refuses a parameter it cannot send (an object, an int beyond 64 bits, a
+            # map with non-string keys): the same error family as the FalkorDB runner's refusal.
+            raise GraphStoreError(f"cannot send the query's parameters: {exc}") from exc
 
     def close(self) -> None:
         self._driver.close()
