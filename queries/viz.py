@@ -72,7 +72,7 @@ def _place(row: dict[str, Any], steps: dict[str, dict[str, Any]], depth: int) ->
     if owner is None:
         return _COLUMN["scaffold"], (depth + 1) * _ROW
     if owner["kind"] == "scaffold":  # evidence under its step, clear of the alignment links
-        return _COLUMN["scaffold"], owner["position"] * _ROW + 62.0
+        return _COLUMN["scaffold"], owner["position"] * _ROW + 72.0
     side = -290.0 if owner["kind"] == "english" else 290.0
     return _COLUMN[owner["kind"]] + side, owner["position"] * _ROW
 
@@ -90,7 +90,7 @@ def _node(row: dict[str, Any], at: tuple[float, float]) -> dict[str, Any]:
             "full": label,
             "detail": row["detail"],
             "width": width,
-            "height": 34.0 if small else 90.0,
+            "height": 34.0 if small else 50.0 if row["kind"] in ("practice", "passage") else 90.0,
         },
         "position": {"x": at[0], "y": at[1]},
     }
