@@ -1,15 +1,18 @@
 """Embedded store throughput: batched upserts and subgraph fetches.
 
-    python tests/benchmarks/store_upsert.py [--quick] [--batch-size N]
+    python tests/benchmarks/store_upsert.py [--quick] [--batch-size N] [--engine falkordb|neo4j]
 
 Upserts 100k concepts + 500k terms + 1M relationships (500k DENOTES + 500k concept
-relations) into a fresh embedded FalkorDB, then fetches the 2-hop subgraph around 20 random
-concepts 200 times. `--quick` divides the sizes by 20. Prints one JSON object last.
+relations) into a fresh store, then fetches the 2-hop subgraph around 20 random concepts 200
+times. `--quick` divides the sizes by 20. The store is the embedded FalkorDB, or with
+`--engine neo4j` a Neo4j 5 started from tests/neo4j (JDK 17 + Maven), measured the same way
+(the server's memory is its JVM's peak RSS). Prints one JSON object last.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import platform
 import random
@@ -19,9 +22,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from kg import load_settings, open_store
+from kg import GraphStore, load_settings, open_store
 from kg.graph.model import Concept, ConceptRelation, Term
 
 RELS = ["IS_A", "TREATS", "CAUSES", "HAS_SYMPTOM", "ASSOCIATED_WITH"]
@@ -63,18 +68,57 @@ def timed(label: str, results: dict[str, float], count: int, action) -> None:  #
     print(f"{label}: {count} rows in {seconds:.1f} s = {count / seconds:,.0f} rows/s", file=sys.stderr)
 
 
+@contextmanager
+def _store(engine: str, home: str, batch_size: int) -> Iterator[tuple[GraphStore, int]]:
+    """The store to measure and the pid of its server."""
+    if engine == "falkordb":
+        store = open_store(load_settings(home=home, graph_batch_size=batch_size))
+        try:
+            yield store, store.runner.server.status().pid  # type: ignore[attr-defined]
+        finally:
+            store.close()
+        return
+    launcher = _launcher()
+    with launcher.Neo4jServer() as server:
+        info = server.info
+        settings = load_settings(
+            home=home,
+            graph_uri=info.bolt,
+            graph_user=info.user,
+            graph_password=server.password,
+            graph_batch_size=batch_size,
+        )
+        with open_store(settings) as store:
+            yield store, info.pid
+
+
+def _launcher() -> Any:
+    path = Path(__file__).resolve().parents[1] / "neo4j" / "server.py"
+    spec = importlib.util.spec_from_file_location("medcore_neo4j_server", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--engine", choices=("falkordb", "neo4j"), default="falkordb")
     args = parser.parse_args()
     scale = 20 if args.quick else 1
     n_concepts, n_terms, n_rels = 100_000 // scale, 500_000 // scale, 500_000 // scale
     rng = random.Random(7)
     results: dict[str, float] = {}
-    with tempfile.TemporaryDirectory(prefix="mcb-", dir="/tmp") as home:
-        store = open_store(load_settings(home=home, graph_batch_size=args.batch_size))
-        server_pid = store.runner.server.status().pid  # type: ignore[attr-defined]
+    with (
+        tempfile.TemporaryDirectory(prefix="mcb-", dir="/tmp") as home,
+        _store(args.engine, home, args.batch_size) as (
+            store,
+            server_pid,
+        ),
+    ):
         total = time.perf_counter()
         timed("concepts", results, n_concepts, lambda: store.upsert_nodes(concepts(n_concepts)))
         timed("terms", results, n_terms, lambda: store.upsert_nodes(terms(n_terms, n_concepts)))
@@ -101,8 +145,7 @@ def main() -> None:
         results["peak_rss_mb_client"] = round(peak_rss_mb(), 1)
         results["peak_rss_mb_server"] = round(peak_rss_mb(server_pid), 1)
         results["counts"] = store.counts().model_dump()  # type: ignore[assignment]
-        store.close()
-    results.update(quick=args.quick, batch_size=args.batch_size, python=platform.python_version())
+    results.update(engine=args.engine, quick=args.quick, batch_size=args.batch_size, python=platform.python_version())
     print(json.dumps(results))
 
 
