@@ -1,20 +1,31 @@
-"""Streaming JSONL reading: one validated record per line, errors with file and line."""
+"""Streaming JSONL reading: one validated record per line, errors with file and line.
+
+Lines are bounded in length (`ingest.progress.read_lines`) and JSON in depth: Python's
+parser recurses once per level and a line of ten thousand `[` raised RecursionError.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ingest.progress import read_lines
 from kg.errors import IngestError
 
-__all__ = ["read_jsonl", "describe_validation_error", "json_problem"]
+__all__ = ["MAX_JSON_DEPTH", "read_jsonl", "describe_validation_error", "json_problem", "parse_json"]
 
 M = TypeVar("M", bound=BaseModel)
+
+# The deepest nesting of arrays and objects read. Records are a few levels deep; pydantic's
+# parser stops at 200 levels, Python's json module at about 1,000 with a RecursionError.
+MAX_JSON_DEPTH = 100
+# A JSON string (skipped: brackets in it are text) or one bracket.
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
 def describe_validation_error(exc: ValidationError) -> str:
@@ -54,8 +65,39 @@ def read_jsonl(path: Path, model: type[M], *, show_progress: bool = False) -> It
 
 
 def json_problem(line: str) -> str:
+    if _too_deep(line):
+        return _TOO_DEEP
     try:
         json.loads(line)
     except json.JSONDecodeError as exc:
         return f"not valid JSON: {exc.msg} at column {exc.colno}"
     return "not valid JSON"
+
+
+def parse_json(text: str) -> Any:
+    """`json.loads(text)`, refusing nesting deeper than `MAX_JSON_DEPTH`.
+
+    Raises:
+        ValueError: too deep, or `json.JSONDecodeError` (a ValueError) for invalid JSON.
+    """
+    if _too_deep(text):
+        raise ValueError(_TOO_DEEP)
+    return json.loads(text)
+
+
+_TOO_DEEP = f"JSON nested deeper than {MAX_JSON_DEPTH} levels; a record is an object of plain fields"
+
+
+def _too_deep(text: str) -> bool:
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:  # the common case, at C speed
+        return False
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        bracket = match.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif bracket in "]}":
+            depth -= 1
+    return False

@@ -11,11 +11,13 @@ __all__ = [
     "IngestError",
     "GraphStoreError",
     "GraphConnectionError",
+    "ReadOnlyError",
     "SchemaError",
     "MissingEndpointError",
     "LinkingError",
     "LLMError",
     "RetryableLLMError",
+    "BatchError",
 ]
 
 
@@ -45,6 +47,11 @@ class GraphConnectionError(GraphStoreError):
     """The graph store cannot be reached or started."""
 
 
+class ReadOnlyError(GraphStoreError):
+    """A statement that writes was sent where only reads are allowed (`medcore cypher`
+    without --write); the engine refused it, so nothing was changed."""
+
+
 class SchemaError(GraphStoreError):
     """A label, relationship type or property is outside the closed graph schema."""
 
@@ -63,3 +70,7 @@ class LLMError(MedcoreError):
 
 class RetryableLLMError(LLMError):
     """An LLM failure worth retrying (rate limit, server error, timeout)."""
+
+
+class BatchError(MedcoreError):
+    """Some items of a batch failed; the others were answered, and a rerun retries the failed."""

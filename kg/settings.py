@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -29,11 +30,14 @@ __all__ = [
     "default_home",
     "describe_settings",
     "load_settings",
+    "private_dir",
     "redact_uri",
 ]
 
 EMBEDDED_URI = "embedded"
 _toml_values: ContextVar[dict[str, Any] | None] = ContextVar("_toml_values", default=None)
+# Settings whose values are URIs: shown only through `redact_uri`, wherever they are shown.
+_URI_FIELDS = frozenset({"graph_uri", "llm_base_url", "judge_base_url"})
 
 
 def default_home() -> Path:
@@ -126,6 +130,31 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return init_settings, env_settings, _TomlValues(settings_cls)
 
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, home: Path) -> Path:
+        # The embedded server is given paths under the home and resolves them from its own
+        # working directory (redis changes into its --dir before opening its log), and a
+        # relative home would name another directory for every working directory.
+        home = home.expanduser().absolute()
+        if not _is_text(str(home)):  # bytes that are not UTF-8 (from XDG_DATA_HOME, say)
+            raise ValueError(f"the path {os.fsencode(home)!r} is not valid UTF-8; choose another with --home")
+        return home
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # A repr can reach a log or a traceback; a URI in it could hold a password.
+        for name, value in super().__repr_args__():
+            yield name, (redact_uri(value) if name in _URI_FIELDS and isinstance(value, str) else value)
+
+    def prepare_home(self) -> None:
+        """Create the home and the directories kept in it, private to their owner (0700).
+
+        Raises:
+            ConfigError: the home is a file, or cannot be created or written.
+        """
+        private_dir(self.home)
+        private_dir(self.index_dir, tighten=True)
+
     @property
     def is_embedded(self) -> bool:
         return self.graph_uri == EMBEDDED_URI
@@ -147,6 +176,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
             data = tomllib.load(handle)
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:  # tomllib decodes the whole file as UTF-8 first
+        raise ConfigError(
+            f"config file {path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
     # A [medcore] table is accepted as well as top-level keys.
@@ -170,6 +204,7 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
         ConfigError: the TOML file or a value is malformed; the message names the field.
     """
     overrides = {k: v for k, v in overrides.items() if v is not None}
+    _check_environment()
     path = config_path(config, overrides.get("home"))
     token = _toml_values.set(_read_toml(path) if path else {})
     try:
@@ -180,6 +215,59 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
         raise ConfigError(f"invalid settings{source}: {problems}") from None
     finally:
         _toml_values.reset(token)
+
+
+def _check_environment() -> None:
+    """Our environment variables must be text: Python hands bytes that are not UTF-8 on as
+    lone surrogates, which fail far from here (a path the server cannot use, a value that
+    cannot be printed). The value is not shown: it may be a secret."""
+    ours = {name for field_name, field in Settings.model_fields.items() for name in _env_names(field_name, field)}
+    for name, value in os.environ.items():
+        if (name.startswith("MEDCORE_") or name.upper() in ours) and not _is_text(value):
+            raise ConfigError(f"environment variable {name} is not valid UTF-8; set it again as UTF-8 text")
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def private_dir(path: Path, *, tighten: bool = False) -> Path:
+    """`path` as a directory only its owner can enter: created with mode 0700 (and so its
+    missing parents), whatever the umask. An existing directory keeps its mode unless
+    `tighten` (a directory that is ours alone, such as the index cache): a home the user
+    chose may be shared on purpose.
+
+    Raises:
+        ConfigError: the path or a parent is a file, or it cannot be created or written;
+            names the directory and what to do.
+    """
+    hint = "choose a writable directory with --home or MEDCORE_HOME"
+    missing = []
+    for step in (path, *path.parents):
+        if step.is_dir():
+            break
+        if os.path.lexists(step):
+            where = "" if step == path else f"cannot be used: {step} "
+            raise ConfigError(f"the data directory {path} {where}is a file, not a directory; {hint}")
+        missing.append(step)
+    for step in reversed(missing):
+        try:
+            os.mkdir(step, 0o700)
+        except FileExistsError:  # another process made it meanwhile
+            continue
+        except OSError as exc:
+            raise ConfigError(f"cannot create the data directory {step}: {exc.strerror}; {hint}") from None
+        os.chmod(step, 0o700)  # the umask may have taken bits off
+    mode = path.stat()
+    if tighten and mode.st_mode & 0o077 and mode.st_uid == os.getuid():
+        os.chmod(path, 0o700)
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigError(f"the data directory {path} is not writable; {hint}")
+    return path
 
 
 class SettingValue(NamedTuple):
@@ -225,21 +313,28 @@ def _env_names(name: str, field: FieldInfo) -> list[str]:
 def _shown(name: str, value: Any) -> Any:
     if isinstance(value, SecretStr):
         return "********" if value.get_secret_value() else ""
-    if name in ("graph_uri", "llm_base_url", "judge_base_url") and value is not None:
+    if name in _URI_FIELDS and value is not None:
         return redact_uri(value)
     return str(value) if isinstance(value, Path) else value
 
 
 # scheme://[credentials@]host[:port][/path][?query]: what a URI without secrets keeps is the
-# scheme, host, port and path.
+# scheme, host, port and path. The host is a name or an [IPv6] literal and the port digits,
+# so that `neo4j://neo4j:PASSWORD` (the host forgotten) is no host with a port; a path never
+# holds a colon or an @, which would be credentials in the wrong place.
 _URI = re.compile(
-    r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?:[^@/?#]*@)?(?P<host>[^@/?#]*)(?P<path>/[^@?#]*)?(?:[?#][^@]*)?$", re.I
+    r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?:[^@/?#]*@)?"
+    r"(?P<host>(?:\[[0-9a-f:.]+\]|[a-z0-9._~-]*)(?::[0-9]{1,5})?)"
+    r"(?P<path>/[^@?#:]*)?(?:[?#][^@]*)?$",
+    re.I,
 )
 
 
 def redact_uri(uri: str) -> str:
-    """The URI without any user:password part, fit for messages and logs. A value that is
-    not a well-formed URI is not shown at all: where a password sits in it is unknown."""
+    """The URI without any user:password part, query or fragment, fit for messages and logs.
+    A value that is not a well-formed URI (`neo4j:/user:pw@host`, `neo4j//...`, a bare
+    word, credentials without a scheme) is not shown at all: where a password sits in it
+    is unknown."""
     if uri == EMBEDDED_URI:
         return uri
     parts = _URI.match(uri)

@@ -1,6 +1,6 @@
 """The commands this package adds to `medcore` (an entry point of group `medcore.commands`):
-`cypher` (any read query), `query` (the named ones), `runs` (the runs in the graph) and
-`viz` (one run drawn).
+`cypher` (any query; read-only unless --write), `query` (the named ones), `runs` (the runs in
+the graph) and `viz` (one run drawn).
 
 They take the store from the root command's settings (`--home`, `--config`, the
 environment), reached through the click context, so that this package needs none of the
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,30 +86,75 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
     Console(soft_wrap=True).print(table)
 
 
+_INT64 = (-(2**63), 2**63 - 1)  # what both engines store; FalkorDB clamps anything beyond
+
+
+class _Unholdable(ValueError):
+    """A --param value the store cannot hold."""
+
+
 def _json_param(text: str) -> tuple[str, Any]:
     name, sep, raw = text.partition("=")
     if not sep or not name.isidentifier():
         raise _usage(f"{text!r} is not NAME=VALUE (e.g. --param cui=C0024530)", "--param")
     try:
-        return name, json.loads(raw)  # numbers, lists, true/false/null, "quoted"
+        value = json.loads(raw, parse_constant=_no_constant)  # numbers, lists, true/false/null, "quoted"
+        _check_holdable(value)
     except json.JSONDecodeError:
         return name, raw
+    except RecursionError:
+        raise _usage(f"{name}: the JSON value is nested too deeply", "--param") from None
+    except _Unholdable as exc:
+        raise _usage(f"{name}: {exc}; quote it to send text (--param '{name}=\"...\"')", "--param") from None
+    except ValueError:  # Python's limit on the digits of an int (thousands)
+        raise _usage(
+            f"{name}: the number has too many digits for the store; quote it to send text", "--param"
+        ) from None
+    return name, value
+
+
+def _no_constant(word: str) -> Any:
+    raise _Unholdable(f"{word} is not a number the store holds")
+
+
+def _check_holdable(value: Any) -> None:
+    """Refuse what the store would change: integers beyond 64 bits (clamped by FalkorDB),
+    floats beyond the double range (read as infinity), in lists and maps too."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int) and not _INT64[0] <= value <= _INT64[1]:
+        digits = str(value)  # shown whole only when short: a message never echoes pages of input
+        shown = digits if len(digits) <= 40 else f"{digits[:20]}... ({len(digits)} digits)"
+        raise _Unholdable(f"{shown} is outside the 64-bit integer range the store holds ({_INT64[0]} to {_INT64[1]})")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Unholdable("a number beyond the range of a double is not a number the store holds")
+    for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
+        _check_holdable(item)
 
 
 def cypher(
     ctx: typer.Context,
     statement: Annotated[str, typer.Argument(metavar="QUERY", help="A Cypher statement; values with --param.")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE (JSON values allowed).")] = None,
+    write: Annotated[
+        bool, typer.Option("--write", help="Allow statements that write (CREATE, SET, DELETE, MERGE, ...).")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Run a Cypher query on the store.
 
-    Values go in as parameters (--param NAME=VALUE); JSON output is a list of rows."""
+    Read-only unless --write: the engine itself refuses a statement that writes. Values go
+    in as parameters (--param NAME=VALUE); JSON output is a list of rows."""
+    from kg.errors import ReadOnlyError
+
     if not statement.strip():
         raise _usage("is empty; give a Cypher statement, e.g. 'MATCH (c:Concept) RETURN count(c)'", "QUERY")
     params = dict(_json_param(p) for p in param or [])
     with _store(ctx) as store:
-        rows = store.query(statement, params)
+        try:
+            rows = store.query(statement, params, read_only=not write)
+        except ReadOnlyError as exc:
+            raise ReadOnlyError(f"{exc}; nothing was changed (pass --write to allow writes)") from exc
     if as_json:
         _emit_json(rows)
     else:

@@ -1,10 +1,13 @@
 """Many questions at once: bounded concurrency, a progress bar, failures recorded, every
 finished item written out at once, and a rerun that completes an interrupted batch.
 
-The output is JSONL, one line per item (`reasoning.results.export_line`). An item is
-finished when the output holds a line of it without an error, with the same id and run key:
-the same question under the same model, prompts and settings. A rerun skips finished items
-and retries failed ones, whose old lines it drops.
+The output is JSONL, one line per item (`reasoning.results.export_line`): an item is known
+by its id (by its run key when it has none), and its line is its latest outcome. An item is
+finished when that line has no error and the same run key: the same question under the
+same model, prompts and settings. A rerun skips finished items and runs the others again
+(failed ones, and those whose line was made under other settings). Outcomes are appended as
+they come, so a crash loses nothing finished; the file is then rewritten, atomically, to
+one line per item, at the end of a batch and at the start of the next one after a crash.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["finished_keys", "progress_bar", "read_items", "run_batch"]
 
 Key = tuple[Any, str]  # (item id, run key)
+Identity = tuple[str, Any]  # ("id", item id), or ("run", run key) for an item without an id
 
 
 Outcome = CoReasonResult | FailedItem
@@ -46,7 +50,9 @@ async def run_batch(
     """The outcome of every item not yet finished in `out`, in the order of `items`;
     `on_outcome` hears of each as it finishes."""
     keys = [(item.id, reasoner.run_key(item)) for item in items]
-    done = _resume(out, set(keys)) if out else set()
+    if out:
+        _check_unique(keys)  # one line per item: two items must not share one
+    done = _resume(out, keys) if out else set()
     todo = [(item, key) for item, key in zip(items, keys, strict=True) if key not in done]
     slots = asyncio.Semaphore(concurrency)
     results: list[CoReasonResult | FailedItem | None] = [None] * len(todo)
@@ -72,6 +78,8 @@ async def run_batch(
     finally:
         if handle:
             handle.close()
+        if out and todo:
+            _compact(out)  # a retried item's new line replaces its old one
     return [r for r in results if r is not None]
 
 
@@ -85,18 +93,28 @@ def read_items(path: Path, defaults: dict[str, Any] | None = None) -> list[Item]
     from ingest.progress import read_lines
 
     items = []
+    ids: dict[str, int] = {}  # id -> its line: the output holds one line per id
     with read_lines(path) as lines:
         for number, raw in lines:
             if raw.strip():
                 try:
-                    items.append(_item(raw, defaults or {}))
+                    item = _item(raw, defaults or {})
                 except ValueError as exc:  # pydantic's, JSON's and UTF-8's errors are ValueErrors
                     raise IngestError(_problem(exc, raw), path=str(path), line=number) from None
+                if item.id is not None and ids.setdefault(item.id, number) != number:
+                    raise IngestError(
+                        f"id: {item.id!r:.80} is also the id of line {ids[item.id]}; give each item its own id",
+                        path=str(path),
+                        line=number,
+                    )
+                items.append(item)
     return items
 
 
 def _item(raw: bytes, defaults: dict[str, Any]) -> Item:
-    record = json.loads(raw.decode("utf-8"))
+    from ingest.jsonl import parse_json
+
+    record = parse_json(raw.decode("utf-8"))
     if not isinstance(record, dict):
         raise ValueError('not a JSON object; give one item per line: {"question": ..., "lang": ...}')
     return Item.model_validate(defaults | record)
@@ -113,21 +131,54 @@ def _problem(exc: ValueError, raw: bytes) -> str:
 
 
 def finished_keys(out: Path) -> set[Key]:
-    """(id, run key) of every item `out` holds without an error."""
-    return {_key(record) for record in _read(out)[0] if not record.get("error")}
+    """(id, run key) of every item whose latest line in `out` has no error."""
+    return {_key(record) for record in _latest(_read(out)[0]).values() if not record.get("error")}
 
 
 def _key(record: dict[str, Any]) -> Key:
     return (record.get("id"), str(record.get("run_key")))
 
 
+def _identity(key: Key) -> Identity:
+    item_id, run_key = key
+    return ("run", run_key) if item_id is None else ("id", item_id)
+
+
+def _check_unique(keys: list[Key]) -> None:
+    seen: dict[Identity, int] = {}
+    for position, key in enumerate(keys, start=1):
+        identity = _identity(key)
+        if identity in seen:
+            what = f"the id {key[0]!r:.80}" if key[0] is not None else "the same question and no id"
+            raise IngestError(
+                f"items {seen[identity]} and {position} have {what}; the output holds one line per item, "
+                "so give each item its own id"
+            )
+        seen[identity] = position
+
+
+def _latest(records: list[dict[str, Any]]) -> dict[Identity, dict[str, Any]]:
+    """Each item's last line, in the order of those lines."""
+    latest: dict[Identity, dict[str, Any]] = {}
+    for record in records:
+        identity = _identity(_key(record))
+        latest.pop(identity, None)  # re-inserted: the dict's order is that of the last lines
+        latest[identity] = record
+    return latest
+
+
 def _read(out: Path) -> tuple[list[dict[str, Any]], bool]:
     """The records of an output file, and whether its end was cut off by a crash (a last
     line without its newline, which the rerun writes again). A malformed line elsewhere is
     an error: nothing of the file is lost."""
+    from ingest.jsonl import parse_json
+
     if not out.exists():
         return [], False
-    text = out.read_text(encoding="utf-8")
+    try:
+        text = out.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"not UTF-8 ({exc.reason}); is this a results file?", path=str(out)) from None
     lines = text.splitlines()
     cut = bool(text) and not text.endswith("\n")
     if cut:
@@ -135,27 +186,47 @@ def _read(out: Path) -> tuple[list[dict[str, Any]], bool]:
     records = []
     for number, line in enumerate(lines, start=1):
         try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise IngestError(f"not a results line ({exc.msg}); fix or remove it", path=str(out), line=number) from None
+            record = parse_json(line)
+        except ValueError as exc:
+            problem = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            raise IngestError(f"not a results line ({problem}); fix or remove it", path=str(out), line=number) from None
+        if not isinstance(record, dict):
+            raise IngestError("not a results line (not a JSON object); fix or remove it", path=str(out), line=number)
+        records.append(record)
     return records, cut
 
 
-def _resume(out: Path, retried: set[Key]) -> set[Key]:
-    """The finished keys of `out`, after dropping its lines of failed items that are to be
-    retried and a cut-off last line (an atomic rewrite)."""
+def _resume(out: Path, keys: list[Key]) -> set[Key]:
+    """The keys among `keys` that `out` holds finished, after compacting it."""
+    latest = _compact(out)
+    return {key for key in keys if (line := latest.get(_identity(key))) and not line.get("error") and _key(line) == key}
+
+
+def _compact(out: Path) -> dict[Identity, dict[str, Any]]:
+    """Rewrite `out` to its items' latest lines, when it holds more (an old line of an
+    item run again) or a last line cut off by a crash; returns those lines."""
     records, cut = _read(out)
-    kept = [record for record in records if not (record.get("error") and _key(record) in retried)]
-    if cut or len(kept) != len(records):
-        _rewrite(out, kept)
-    return {_key(record) for record in kept if not record.get("error")}
+    latest = _latest(records)
+    if cut or len(latest) != len(records):
+        _rewrite(out, list(latest.values()))
+    return latest
 
 
 def _rewrite(out: Path, records: list[dict[str, Any]]) -> None:
+    """Replace `out` at once: a reader, or a crash, sees the old file or the new one whole."""
+    mode = out.stat().st_mode & 0o777 if out.exists() else None
     handle, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}-")
-    with os.fdopen(handle, "w", encoding="utf-8") as rewritten:
-        rewritten.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
-    os.replace(temp, out)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as rewritten:
+            rewritten.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+            rewritten.flush()
+            os.fsync(rewritten.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)  # mkstemp makes it 0600; the results file keeps its own mode
+        os.replace(temp, out)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 @contextmanager

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
 
-from kg.errors import GraphStoreError, MissingEndpointError, SchemaError
+from kg.errors import GraphStoreError, MissingEndpointError, ReadOnlyError, SchemaError
 from kg.graph import statements as st
 from kg.graph.dialect import Engine, is_already_exists, schema_statements
 from kg.graph.model import LocalPractice, Node, Relationship
@@ -19,7 +20,7 @@ from kg.settings import Settings, redact_uri
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["CypherRunner", "GraphStore", "GraphCounts", "PassageHit", "PracticeFact", "open_store"]
+__all__ = ["CypherRunner", "GraphStore", "GraphCounts", "PassageHit", "PracticeFact", "ReadOnlyRunner", "open_store"]
 
 T = TypeVar("T")
 
@@ -33,6 +34,16 @@ class CypherRunner(Protocol):
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class ReadOnlyRunner(Protocol):
+    """A runner that can also have the engine itself refuse writes (FalkorDB's
+    GRAPH.RO_QUERY, Neo4j's READ access mode): for statements from outside the catalog."""
+
+    def run_read(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """As `run`; a statement that writes raises `ReadOnlyError` and changes nothing."""
+        ...
 
 
 class GraphCounts(BaseModel):
@@ -161,9 +172,23 @@ class GraphStore:
 
     # -- reads -------------------------------------------------------------------------
 
-    def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run any parameterized Cypher statement and return its rows."""
-        return self.runner.run(cypher, params)
+    def query(
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, read_only: bool = False
+    ) -> list[dict[str, Any]]:
+        """Run any parameterized Cypher statement and return its rows.
+
+        With `read_only`, the engine refuses a statement that writes (a check of the text
+        could be fooled; the engine's cannot).
+
+        Raises:
+            ReadOnlyError: `read_only` and the statement writes, or the engine's runner
+                cannot run statements read-only.
+        """
+        if not read_only:
+            return self.runner.run(cypher, params)
+        if not isinstance(self.runner, ReadOnlyRunner):
+            raise ReadOnlyError(f"{self.runner.description} cannot run a statement read-only")
+        return self.runner.run_read(cypher, params)
 
     def counts(self) -> GraphCounts:
         nodes = {r["label"]: r["count"] for r in self._execute(st.COUNT_NODES)}
@@ -265,8 +290,17 @@ def _checked_types(rel_types: Sequence[str] | None) -> list[str]:
 
 
 def open_store(settings: Settings) -> GraphStore:
-    """Open the store the settings name: the embedded FalkorDB by default, or Neo4j."""
+    """Open the store the settings name: the embedded FalkorDB by default, or Neo4j.
+
+    Raises:
+        ConfigError: the embedded store's home cannot be used (a file, not writable), or
+            the URI is unsupported.
+        GraphConnectionError: the store cannot be reached or started.
+    """
     if settings.is_embedded:
+        # The home is made (private) before the server writes there; with Neo4j nothing is
+        # written to it yet, so a read-only home still serves reads.
+        settings.prepare_home()
         from kg.graph.stores.falkordb_runner import FalkorDBRunner
 
         runner: CypherRunner = FalkorDBRunner(
@@ -279,12 +313,16 @@ def open_store(settings: Settings) -> GraphStore:
         from kg.graph.stores.neo4j_runner import Neo4jRunner
 
         password = settings.graph_password.get_secret_value() if settings.graph_password else None
-        runner = Neo4jRunner(
-            settings.graph_uri,
-            user=settings.graph_user,
-            password=password,
-            database=settings.graph_database,
-        )
+        with warnings.catch_warnings():
+            # The driver's deprecation warnings quote the whole URI, password included
+            # ("Creating routing drivers ... with URI path is deprecated. Given URI: ...").
+            warnings.simplefilter("ignore", DeprecationWarning)
+            runner = Neo4jRunner(
+                settings.graph_uri,
+                user=settings.graph_user,
+                password=password,
+                database=settings.graph_database,
+            )
     else:
         from kg.errors import ConfigError
 

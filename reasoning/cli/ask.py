@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kg.errors import MedcoreError
+from kg.errors import BatchError
 from kg.languages import check_language, check_region
 from reasoning.cli.common import (
     JsonFlag,
@@ -173,6 +173,11 @@ def _ask_many(
         f"{len(outcomes) - failed} answered now, {failed} failed (their lines say why; a rerun retries them).",
         file=sys.stderr,
     )
+    if failed:  # a script must not take a batch with failures for a complete one
+        raise BatchError(
+            f"{failed} of {len(items)} items failed; their lines in {output} say why, "
+            "and running the same command again retries them"
+        )
 
 
 @contextmanager
@@ -213,7 +218,7 @@ def demo(ctx: typer.Context, as_json: JsonFlag = False, quiet: QuietFlag = False
             _summary(outcome)
     failures = sum(1 for outcome in outcomes if isinstance(outcome, FailedItem))
     if failures:
-        raise MedcoreError(f"{failures} of {len(outcomes)} demo questions failed (see above)")
+        raise BatchError(f"{failures} of {len(outcomes)} demo questions failed (see above)")
 
 
 # -- helpers ---------------------------------------------------------------------------

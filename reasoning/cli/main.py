@@ -78,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI with `argv` (default: the process's arguments) and return the exit code."""
     root = State(debug=os.environ.get("MEDCORE_DEBUG", "") not in ("", "0"))
     command = typer.main.get_command(app)
+    usage = typer.Context(command, info_name="medcore", help_option_names=["-h", "--help"])
+    if (refused := _not_utf8(usage, sys.argv[1:] if argv is None else argv)) is not None:
+        refused.show()
+        return 2
     try:
         command.main(args=argv, prog_name="medcore", standalone_mode=True, obj=root)
     except SystemExit as done:  # standalone mode always ends here, usage errors included
@@ -90,6 +94,23 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a full disk, a permission: the environment, not a bug
         return _user_error(exc, root.debug)
     return 0
+
+
+def _not_utf8(ctx: typer.Context, args: list[str]) -> typer.BadParameter | None:
+    """A usage error for the first argument that is not UTF-8. Python hands such bytes on
+    as lone surrogates, which fail far from the command line (printing, the graph, the
+    lexicon) with a traceback; a path in another encoding is refused the same way."""
+    for position, arg in enumerate(args, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(arg)[:60]
+            return typer.BadParameter(
+                f"{shown!r} is not valid UTF-8; give texts and paths as UTF-8",
+                ctx=ctx,
+                param_hint=f"argument {position}",
+            )
+    return None
 
 
 def _user_error(exc: BaseException, debug: bool) -> int:

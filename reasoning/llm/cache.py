@@ -2,19 +2,23 @@
 
 SQLite in the data directory, keyed by a hash of (model, messages, parameters). WAL mode
 and a busy timeout make it safe for several processes at once; each process keeps one
-connection, used from the event loop thread only.
+connection, used from the event loop thread only. The cache holds clinical questions and
+answers: its files are readable by their owner only (0600, in a 0700 directory).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+
+from kg.settings import private_dir
 
 __all__ = ["CachedResponse", "ResponseCache", "cache_key"]
 
@@ -48,7 +52,8 @@ class ResponseCache:
     """get/put of responses by key in one SQLite file."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
+        _private_files(path)
         self.path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
@@ -80,3 +85,18 @@ class ResponseCache:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _private_files(path: Path) -> None:
+    """Create the database file 0600 before SQLite does (it would create it 0644 less the
+    umask), and take group and other access off one an older version left readable. SQLite
+    gives its -wal and -shm files the mode of the database file."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        part = path.with_name(name)
+        try:
+            found = part.stat()
+        except FileNotFoundError:
+            continue
+        if found.st_mode & 0o077 and found.st_uid == os.getuid():
+            os.chmod(part, 0o600)

@@ -3,6 +3,8 @@
 The first process to attach starts it (through `kg.graph.stores.supervisor`); later processes on
 the same directory attach to the running server; the last one to detach stops it, unless it
 runs as a daemon (`medcore db start`). A socket or pid file left by a crash is cleaned up.
+Everything in the directory is its owner's alone: the directory and its missing parents
+0700, the files (log, pid files, snapshots, locks) 0600, whatever the umask.
 """
 
 from __future__ import annotations
@@ -21,12 +23,16 @@ from redis.retry import Retry
 
 from kg.errors import GraphConnectionError
 from kg.graph.stores.files import FileLock, ServerFiles, pid_alive
+from kg.settings import private_dir
 
 __all__ = ["EmbeddedServer", "ServerStatus", "connect"]
 
 # The supervisor takes the clients lock for an instant per poll, but a loaded machine can
 # deschedule it for a while in that instant; give up only after about a second.
 _CLOSE_ATTEMPTS = 100
+# The server and its supervisor create their files (log, pid files, snapshots) under this
+# umask, so that they are private whatever the umask of the process that starts them.
+_SERVER_UMASK = 0o077
 
 
 def connect(socket_path: str, timeout_s: float) -> redis.Redis:
@@ -61,7 +67,7 @@ class EmbeddedServer:
         """Register this process as a user of the server, starting the server if needed."""
         if self._clients is not None:
             return
-        self.files.prepare()
+        self._prepare()
         clients = FileLock(self.files.clients_lock)
         clients.acquire(shared=True)
         try:
@@ -102,7 +108,7 @@ class EmbeddedServer:
 
     def start_daemon(self) -> ServerStatus:
         """Keep the server running after every process detached, until `stop()`."""
-        self.files.prepare()
+        self._prepare()
         self.files.daemon_marker.touch(mode=0o600)
         self.attach()
         self.detach()
@@ -150,6 +156,17 @@ class EmbeddedServer:
 
     # -- internals -------------------------------------------------------------------
 
+    def _prepare(self) -> None:
+        """The directory and its missing parents (the home) private, and files an older
+        version left readable to others (its log, its snapshot) made private too."""
+        private_dir(self.files.directory.parent)
+        self.files.prepare()
+        uid = os.getuid()
+        for entry in os.scandir(self.files.directory):
+            found = entry.stat(follow_symlinks=False)
+            if entry.is_file(follow_symlinks=False) and found.st_mode & 0o077 and found.st_uid == uid:
+                os.chmod(entry.path, 0o600)
+
     def _acquire_exclusive(self, clients: FileLock) -> bool:
         for _ in range(_CLOSE_ATTEMPTS):
             if clients.acquire(blocking=False):
@@ -189,13 +206,15 @@ class EmbeddedServer:
     def _start(self) -> None:
         self._clean_stale()
         log_offset = self.files.log.stat().st_size if self.files.log.exists() else 0
-        with self.files.log.open("ab") as log:  # the child keeps its own copy of the fd
+        log_fd = os.open(self.files.log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(log_fd, "ab") as log:  # the child keeps its own copy of the fd
             process = subprocess.Popen(
                 [sys.executable, "-m", "kg.graph.stores.supervisor", str(self.files.directory)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=log,
                 start_new_session=True,  # a Ctrl-C in this terminal must not kill others' server
+                umask=_SERVER_UMASK,
             )
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:

@@ -12,7 +12,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from kg.errors import GraphConnectionError, GraphStoreError
+from kg.errors import GraphConnectionError, GraphStoreError, ReadOnlyError
 from kg.graph.dialect import Engine
 from kg.graph.stores.cypher_params import params_header
 from kg.graph.stores.embedded import EmbeddedServer, connect
@@ -22,6 +22,8 @@ __all__ = ["FalkorDBRunner"]
 _log = logging.getLogger(__name__)
 _PROBE_TIMEOUT_S = 10.0
 _FREEZE_RESTARTS = 3
+# How FalkorDB refuses a write sent with GRAPH.RO_QUERY.
+_WRITE_REFUSED = "is to be executed only on read-only queries"
 
 
 class FalkorDBRunner:
@@ -74,9 +76,21 @@ class FalkorDBRunner:
         )
 
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        return self._run(query, params, read_only=False)
+
+    def run_read(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """As `run`, with GRAPH.RO_QUERY: the server refuses a statement that writes."""
+        return self._run(query, params, read_only=True)
+
+    def _run(self, query: str, params: Mapping[str, Any] | None, *, read_only: bool) -> list[dict[str, Any]]:
+        send = self._graph.ro_query if read_only else self._graph.query
         try:
-            result = self._graph.query(params_header(params) + query)
+            result = send(params_header(params) + query)
         except redis.exceptions.ResponseError as exc:
+            if read_only and _WRITE_REFUSED in str(exc):
+                raise ReadOnlyError(
+                    f"{self.description} refused the statement: it writes, and it was sent read-only"
+                ) from exc
             raise GraphStoreError(str(exc)) from exc
         except redis.exceptions.TimeoutError as exc:
             raise GraphConnectionError(

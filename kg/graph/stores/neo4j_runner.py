@@ -12,7 +12,7 @@ import neo4j
 import neo4j.exceptions
 import neo4j.graph
 
-from kg.errors import GraphConnectionError, GraphStoreError
+from kg.errors import GraphConnectionError, GraphStoreError, ReadOnlyError
 from kg.graph.dialect import Engine
 from kg.settings import redact_uri
 
@@ -31,6 +31,8 @@ logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
 _RETRY_S = 30.0
 _RETRY_FIRST_S = 0.05
 _RETRY_MAX_S = 2.0
+# How Neo4j refuses a write in a session opened with READ access.
+_WRITE_REFUSED = "Neo.ClientError.Statement.AccessMode"
 
 
 class Neo4jRunner:
@@ -69,20 +71,34 @@ class Neo4jRunner:
             ) from None
 
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        return self._run(query, params, neo4j.WRITE_ACCESS)
+
+    def run_read(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """As `run`, in a READ access session: the server refuses a statement that writes."""
+        try:
+            return self._run(query, params, neo4j.READ_ACCESS)
+        except GraphStoreError as exc:
+            if isinstance(exc.__cause__, neo4j.exceptions.Neo4jError) and exc.__cause__.code == _WRITE_REFUSED:
+                raise ReadOnlyError(
+                    f"{self.description} refused the statement: it writes, and it was sent read-only"
+                ) from exc
+            raise
+
+    def _run(self, query: str, params: Mapping[str, Any] | None, mode: str) -> list[dict[str, Any]]:
         deadline = time.monotonic() + _RETRY_S
         delay = _RETRY_FIRST_S
         while True:
             try:
-                return self._run_once(query, params)
+                return self._run_once(query, params, mode)
             except neo4j.exceptions.TransientError as exc:  # a deadlock, say: rolled back, safe to resend
                 if not exc.is_retryable() or time.monotonic() + delay > deadline:
                     raise GraphStoreError(f"{exc.code}: {exc.message}") from exc
             time.sleep(delay * random.uniform(0.5, 1.5))  # jitter: the other writer goes first
             delay = min(delay * 2, _RETRY_MAX_S)
 
-    def _run_once(self, query: str, params: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    def _run_once(self, query: str, params: Mapping[str, Any] | None, mode: str) -> list[dict[str, Any]]:
         try:
-            with self._driver.session(database=self._database) as session:
+            with self._driver.session(database=self._database, default_access_mode=mode) as session:
                 result = session.run(query, dict(params or {}))
                 return [{k: from_neo4j(v) for k, v in record.items()} for record in result]
         except neo4j.exceptions.ServiceUnavailable as exc:

@@ -160,7 +160,7 @@ def test_ask_a_file_writes_the_export_and_a_rerun_skips_what_was_answered(
 ) -> None:
     items, out = _write_items(tmp_path / "items.jsonl", ITEMS), tmp_path / "results.jsonl"
     command = ["--home", str(endpoint), "ask", "--input", str(items), "--output", str(out), "--lang", "en"]
-    assert main([*command, "--concurrency", "2"]) == 0
+    assert main([*command, "--concurrency", "2"]) == 1  # one item failed: not a complete batch
     assert "4 items: 0 were already answered" in capsys.readouterr().err
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert all(set(line) == set(EXPORT_FIELDS) for line in lines)  # one shape, answered or not
@@ -172,7 +172,7 @@ def test_ask_a_file_writes_the_export_and_a_rerun_skips_what_was_answered(
     assert "no fixture matches this request" in by_id["unscripted"]["error"] and by_id["unscripted"]["run_key"]
     assert by_id["demo-sw"]["error"] is None and by_id["demo-sw"]["en_concept_chain"]
 
-    assert main(command) == 0  # the rerun: three answered items skipped, the failed one retried
+    assert main(command) == 1  # the rerun: three answered items skipped, the failed one retried (and failed)
     assert "4 items: 3 were already answered" in capsys.readouterr().err
     again = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(again) == 4 and [line for line in again if line["id"] != "unscripted"] == [
