@@ -20,6 +20,7 @@ __all__ = [
     "RelationshipSpec",
     "check_label",
     "check_relationship",
+    "relationship_spec",
 ]
 
 # Label -> the property that identifies a node (MERGE key).
@@ -111,12 +112,18 @@ def check_label(label: str) -> str:
     return label
 
 
-def check_relationship(rel_type: str, start: str, end: str) -> RelationshipSpec:
-    """Return the spec of `rel_type` if it may join `start` to `end`, else raise SchemaError."""
+def relationship_spec(rel_type: str) -> RelationshipSpec:
+    """Return the spec of `rel_type` if it is in the schema, else raise SchemaError."""
     spec = RELATIONSHIPS.get(rel_type)
     if spec is None:
         known = ", ".join(sorted(RELATIONSHIPS))
         raise SchemaError(f"unknown relationship type {rel_type!r}; known types: {known}")
+    return spec
+
+
+def check_relationship(rel_type: str, start: str, end: str) -> RelationshipSpec:
+    """Return the spec of `rel_type` if it may join `start` to `end`, else raise SchemaError."""
+    spec = relationship_spec(rel_type)
     if (start, end) not in spec.endpoints:
         allowed = ", ".join(f"({a})->({b})" for a, b in spec.endpoints)
         raise SchemaError(f"relationship {rel_type} cannot join ({start})->({end}); allowed: {allowed}")

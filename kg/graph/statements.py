@@ -8,10 +8,18 @@ check each runs on the embedded FalkorDB.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.graph.schema import MERGED_LISTS, NODE_KEYS, RELATIONSHIPS, check_label, check_relationship
+from kg.graph.schema import (
+    MERGED_LISTS,
+    NODE_KEYS,
+    RELATIONSHIPS,
+    check_label,
+    check_relationship,
+    relationship_spec,
+)
 
 __all__ = [
     "Statement",
@@ -36,6 +44,9 @@ __all__ = [
     "CLEAR_RUN",
     "PASSAGES_MENTIONING",
     "BROADER_WITHIN",
+    "duplicate_relationships",
+    "ORPHAN_TERMS",
+    "DELETE_ORPHAN_TERMS",
 ]
 
 
@@ -46,6 +57,14 @@ class Statement:
     name: str
     text: str
     params: tuple[str, ...] = ()
+
+    @property
+    def writes(self) -> bool:
+        """Whether it may change the graph (then it runs under the store's writer lock)."""
+        return _WRITING.search(self.text) is not None
+
+
+_WRITING = re.compile(r"\b(?:MERGE|CREATE|SET|DELETE|REMOVE)\b")
 
 
 def upsert_nodes(label: str) -> Statement:
@@ -276,6 +295,36 @@ def relationships_from(rel_type: str, start: str, end: str) -> Statement:
     )
 
 
+def duplicate_relationships(rel_type: str, *, delete: bool = False) -> Statement:
+    """Node pairs joined more than once by `rel_type` (with the same key, for a keyed type):
+    how many pairs and how many relationships too many. With `delete`, all but one of each
+    such group are deleted (copies written by racing writers carry the same properties)."""
+    spec = relationship_spec(rel_type)
+    by_key = f", r.{spec.key} AS k" if spec.key else ""
+    groups = f"MATCH (a)-[r:{rel_type}]->(b) WITH a, b{by_key}, collect(r) AS rs WHERE size(rs) > 1 "
+    if delete:
+        return Statement(
+            f"delete_duplicate_relationships.{rel_type}",
+            groups + "UNWIND tail(rs) AS extra DELETE extra RETURN count(*) AS deleted",
+        )
+    return Statement(
+        f"duplicate_relationships.{rel_type}",
+        groups + "RETURN count(*) AS pairs, coalesce(sum(size(rs) - 1), 0) AS extra",
+    )
+
+
+# A term that denotes nothing: left by a load whose concept was missing, or by a key the
+# index could not find. The linker never reaches it.
+ORPHAN_TERMS = Statement(
+    "orphan_terms",
+    "MATCH (t:Term) WHERE NOT (t)-[:DENOTES]->(:Concept) RETURN count(t) AS orphans",
+)
+DELETE_ORPHAN_TERMS = Statement(
+    "delete_orphan_terms",
+    "MATCH (t:Term) WHERE NOT (t)-[:DENOTES]->(:Concept) DETACH DELETE t RETURN count(*) AS deleted",
+)
+
+
 def catalog() -> Iterator[Statement]:
     """Every statement the store can send, generated from the closed schema."""
     for label in NODE_KEYS:
@@ -288,6 +337,8 @@ def catalog() -> Iterator[Statement]:
         for start, end in spec.endpoints:
             yield upsert_relationships(spec.type, start, end)
             yield relationships_from(spec.type, start, end)
+        yield duplicate_relationships(spec.type)
+        yield duplicate_relationships(spec.type, delete=True)
     yield from (LOCAL_PRACTICE, COUNT_NODES, COUNT_RELATIONSHIPS, TERMS_PER_LANGUAGE, DELETE_BATCH, CLEAR_RUN)
     yield from (TERMS_PAGE, CONCEPTS_PAGE, VOCABULARY_FINGERPRINT, ADD_LEARNED_TERMS, PRUNE_DOCUMENTS)
-    yield from (PASSAGES_MENTIONING, BROADER_WITHIN)
+    yield from (PASSAGES_MENTIONING, BROADER_WITHIN, ORPHAN_TERMS, DELETE_ORPHAN_TERMS)

@@ -1,4 +1,4 @@
-"""`medcore kg build|stats|clear`: build and inspect the graph (queries: the `queries` package's commands)."""
+"""`medcore kg build|stats|check|clear`: build and inspect the graph (queries: the `queries` package's commands)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def kg_build(ctx: typer.Context, as_json: JsonFlag = False, quiet: QuietFlag = F
 
     paths = seed_paths(seed_dir())
     done: list[Path] = []
-    with open_store(ctx) as store:
+    with open_store(ctx) as store, store.writing():
 
         def progress() -> str:
             nodes, relationships = store.written
@@ -81,6 +81,36 @@ def kg_stats(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         emit_json(counts)
     else:
         console().print(_counts_table(counts))
+
+
+@kg_app.command("check")
+def kg_check(
+    ctx: typer.Context,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Delete what is found (keeping one of each duplicate).")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Find duplicate relationships and terms that denote nothing; exit 1 if any remain."""
+    from kg.graph.integrity import check_integrity
+
+    with open_store(ctx) as store:
+        report = check_integrity(store, repair=repair)
+    if as_json:
+        emit_json({"clean": report.clean, "findings": [f.model_dump() for f in report.findings]})
+    elif not report.findings:
+        console().print("No duplicate relationships, no orphan terms.")
+    else:
+        from rich.table import Table
+
+        table = Table("problem", "type", "found", "repaired")
+        for finding in report.findings:
+            table.add_row(finding.kind.replace("_", " "), finding.type, str(finding.count), str(finding.repaired))
+        console().print(table)
+        if not report.clean:
+            console().print("Run `medcore kg check --repair` to delete them.")
+    if not report.clean:
+        raise typer.Exit(1)
 
 
 @kg_app.command("clear")

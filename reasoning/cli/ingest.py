@@ -39,8 +39,9 @@ def register(app: typer.Typer) -> None:
 
 @contextmanager
 def _loading(ctx: typer.Context, source: Path) -> Iterator[GraphStore]:
-    """The store to load `source` into; Ctrl-C says how much of it was written."""
-    with open_store(ctx) as store:
+    """The store to load `source` into, as its only writer; Ctrl-C says how much of it
+    was written."""
+    with open_store(ctx) as store, store.writing():
 
         def progress() -> str:
             nodes, relationships = store.written

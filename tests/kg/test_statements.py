@@ -62,3 +62,13 @@ def test_unknown_labels_and_types_are_refused_before_cypher_is_built(build) -> N
 def test_catalog_names_are_unique() -> None:
     names = [s.name for s in st.catalog()]
     assert len(names) == len(set(names))
+
+
+def test_statements_said_not_to_write_run_read_only(embedded: GraphStore) -> None:
+    # `writes` decides which statements take the writer lock: one that writes but is
+    # classed as a read would race. The engine's read-only mode is the judge.
+    embedded.ensure_schema()
+    reads = [s for s in st.catalog() if not s.writes]
+    assert {"terms_page", "local_practice", "count_nodes"} <= {s.name for s in reads}
+    for statement in reads:
+        embedded.query(statement.text, {name: SAMPLE[name] for name in statement.params}, read_only=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from kg.errors import GraphConnectionError, GraphStoreError, ReadOnlyError
 from kg.graph.dialect import Engine
 from kg.graph.stores.cypher_params import params_header
 from kg.graph.stores.embedded import EmbeddedServer, connect
+from kg.graph.stores.writer_lock import WriterLock
 
 __all__ = ["FalkorDBRunner"]
 
@@ -38,6 +40,7 @@ class FalkorDBRunner:
         self.description = f"embedded FalkorDB in {directory}"
         self._timeout_s = query_timeout_s
         self.server.attach()
+        self._writer = WriterLock(self.server.files.writer_lock, what=self.description)
         try:
             self._db = falkordb.FalkorDB(
                 unix_socket_path=self.server.socket_path, socket_timeout=query_timeout_s, retry=Retry(NoBackoff(), 0)
@@ -45,6 +48,7 @@ class FalkorDBRunner:
             self._graph = self._db.select_graph(graph)
             self._open_graph(graph)
         except BaseException:
+            self._writer.close()
             self.server.detach()
             raise
 
@@ -103,10 +107,15 @@ class FalkorDBRunner:
         names = [n.decode() if isinstance(n, bytes) else n for n in names]
         return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
 
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold this home's writer lock: other processes' and threads' writes wait."""
+        return self._writer.held()
+
     def close(self) -> None:
         try:
             self._db.connection.close()
         finally:
+            self._writer.close()
             self.server.detach()
 
 

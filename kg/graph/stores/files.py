@@ -41,6 +41,10 @@ class ServerFiles:
         return self.directory / "clients.lock"
 
     @property
+    def writer_lock(self) -> Path:
+        return self.directory / "writer.lock"
+
+    @property
     def start_lock(self) -> Path:
         return self.directory / "start.lock"
 
