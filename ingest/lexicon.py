@@ -26,7 +26,7 @@ from kg.errors import IngestError
 from kg.graph import statements as st
 from kg.graph.model import Term
 from kg.graph.model.base import Lang, NonEmpty
-from kg.graph.model.vocabulary import ConceptId
+from kg.graph.model.vocabulary import ConceptId, TermText
 from kg.graph.store import GraphStore
 
 __all__ = ["LexiconRecord", "load_lexicon"]
@@ -42,7 +42,7 @@ class LexiconRecord(BaseModel):
 
     cui: ConceptId
     lang: Lang
-    text: NonEmpty
+    text: TermText
     source: NonEmpty | None = None
     status: Literal["curated", "learned"] = "curated"
 

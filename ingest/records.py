@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kg.graph.model import Concept, HasType, Term
 from kg.graph.model.base import Lang, NonEmpty
-from kg.graph.model.vocabulary import ConceptId, Tui
+from kg.graph.model.vocabulary import ConceptId, TermText, Tui
 from kg.graph.semantic_types import semantic_types
 
 __all__ = ["ConceptRecord"]
@@ -22,7 +22,7 @@ class ConceptRecord(BaseModel):
     semantic_types: list[Tui] = Field(min_length=1)
     source: NonEmpty
     xrefs: list[str] = Field(default_factory=list)
-    terms: dict[Lang, list[NonEmpty]]
+    terms: dict[Lang, list[TermText]]
     term_sources: dict[Lang, NonEmpty] = Field(default_factory=dict)
 
     @field_validator("semantic_types")

@@ -18,7 +18,16 @@ __all__ = [
     "LLMError",
     "RetryableLLMError",
     "BatchError",
+    "excerpt",
 ]
+
+
+def excerpt(value: str, limit: int = 80) -> str:
+    """`value` quoted for a message, cut to `limit` characters: an error about a
+    5,000-character term must not print the term."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}… ({len(value):,} characters)"
 
 
 class MedcoreError(Exception):

@@ -5,13 +5,15 @@ from __future__ import annotations
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
 
-from kg.errors import GraphStoreError, MissingEndpointError, ReadOnlyError, SchemaError
+from kg.errors import GraphStoreError, MissingEndpointError, ReadOnlyError, SchemaError, excerpt
 from kg.graph import statements as st
 from kg.graph.dialect import Engine, is_already_exists, schema_statements
+from kg.graph.keys import stored_key
 from kg.graph.model import LocalPractice, Node, Relationship
 from kg.graph.schema import RELATIONSHIPS, check_label
 from kg.graph.writes import Write, Written, send_in_order, writes
@@ -20,7 +22,16 @@ from kg.settings import Settings, redact_uri
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["CypherRunner", "GraphStore", "GraphCounts", "PassageHit", "PracticeFact", "ReadOnlyRunner", "open_store"]
+__all__ = [
+    "CypherRunner",
+    "ExclusiveWriter",
+    "GraphStore",
+    "GraphCounts",
+    "PassageHit",
+    "PracticeFact",
+    "ReadOnlyRunner",
+    "open_store",
+]
 
 T = TypeVar("T")
 
@@ -43,6 +54,16 @@ class ReadOnlyRunner(Protocol):
 
     def run_read(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """As `run`; a statement that writes raises `ReadOnlyError` and changes nothing."""
+        ...
+
+
+@runtime_checkable
+class ExclusiveWriter(Protocol):
+    """A runner whose engine lets concurrent MERGEs of one relationship both create it
+    (FalkorDB), so writers must take turns."""
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the store's writer lock for the block."""
         ...
 
 
@@ -109,6 +130,16 @@ class GraphStore:
 
     # -- writes ------------------------------------------------------------------------
 
+    def writing(self) -> AbstractContextManager[None]:
+        """One writer at a time for the block: other processes and threads writing to the
+        same embedded store wait (saying for whom), and wait for this one. Every write takes
+        it on its own; a command holds it throughout so that its writes are not interleaved
+        with another's. Neo4j needs no lock: its MERGE locks both ends of a relationship
+        before creating it (Cypher manual, the MergeInto operator)."""
+        if isinstance(self.runner, ExclusiveWriter):
+            return self.runner.writing()
+        return nullcontext()
+
     def upsert(self, items: Iterable[Node | Relationship]) -> Written:
         """MERGE nodes on their keys and relationships between existing nodes, in batches,
         in the order given: a relationship may come right after its ends. A relationship
@@ -123,7 +154,8 @@ class GraphStore:
                 the others of the batch are written, later batches are not.
         """
         self.ensure_schema()
-        return send_in_order(writes(items, self.batch_size), self._send, self._check)
+        with self.writing():
+            return send_in_order(writes(items, self.batch_size), self._send, self._check)
 
     def upsert_nodes(self, nodes: Iterable[Node]) -> int:
         """MERGE nodes on their keys, in batches. Returns how many rows were sent."""
@@ -135,7 +167,8 @@ class GraphStore:
         return self.upsert(relationships).relationships
 
     def _send(self, write: Write) -> int:
-        result = self._execute(write.statement, rows=write.rows)
+        # On the writer thread, under the lock `upsert` holds for it.
+        result = self._run(write.statement, rows=write.rows)
         if write.ends is None:
             self.written = self.written._replace(nodes=self.written.nodes + len(write.rows))
             return len(write.rows)
@@ -149,7 +182,7 @@ class GraphStore:
 
     def _report_missing(self, start: str, end: str, rows: list[dict[str, Any]]) -> None:
         missing = [
-            f"{label} {row['key']!r}"
+            f"{label} {excerpt(row['key'])}"
             for label, field in ((start, "start"), (end, "end"))
             for row in self._execute(st.missing_nodes(label), keys=[r[field] for r in rows])
         ]
@@ -163,12 +196,13 @@ class GraphStore:
 
     def clear_run(self, key: str) -> None:
         """Delete what a run owns (chains, steps, scaffold, checks), before it is written again."""
-        self._execute(st.CLEAR_RUN, key=key)
+        self._execute(st.CLEAR_RUN, key=stored_key(key))
 
     def clear(self) -> None:
         """Delete every node and relationship of this graph."""
-        while self._execute(st.DELETE_BATCH, limit=self.batch_size)[0]["deleted"]:
-            pass
+        with self.writing():
+            while self._execute(st.DELETE_BATCH, limit=self.batch_size)[0]["deleted"]:
+                pass
 
     # -- reads -------------------------------------------------------------------------
 
@@ -185,7 +219,8 @@ class GraphStore:
                 cannot run statements read-only.
         """
         if not read_only:
-            return self.runner.run(cypher, params)
+            with self.writing():
+                return self.runner.run(cypher, params)
         if not isinstance(self.runner, ReadOnlyRunner):
             raise ReadOnlyError(f"{self.runner.description} cannot run a statement read-only")
         return self.runner.run_read(cypher, params)
@@ -242,8 +277,9 @@ class GraphStore:
 
     def node_properties(self, label: str, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
         """All properties of the nodes of `label` with the given keys, by key."""
-        rows = self._execute(st.fetch_nodes(check_label(label)), keys=list(keys))
-        return {row["key"]: row["props"] for row in rows}
+        given = {stored_key(key): key for key in keys}
+        rows = self._execute(st.fetch_nodes(check_label(label)), keys=list(given))
+        return {given[row["key"]]: row["props"] for row in rows}
 
     def local_practice(
         self,
@@ -276,6 +312,12 @@ class GraphStore:
     # -- internals ---------------------------------------------------------------------
 
     def _execute(self, statement: st.Statement, **params: Any) -> list[dict[str, Any]]:
+        if statement.writes:
+            with self.writing():
+                return self._run(statement, **params)
+        return self._run(statement, **params)
+
+    def _run(self, statement: st.Statement, **params: Any) -> list[dict[str, Any]]:
         try:
             return self.runner.run(statement.text, params)
         except GraphStoreError as exc:

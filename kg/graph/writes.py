@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
 from kg.graph import statements as st
+from kg.graph.keys import keyed_row, stored_key
 from kg.graph.model import Ends, Node, Relationship
-from kg.graph.schema import MERGED_LISTS, RELATIONSHIPS
+from kg.graph.schema import MERGED_LISTS, NODE_KEYS, RELATIONSHIPS
 
 __all__ = ["Write", "Written", "writes", "send_in_order"]
 
@@ -65,10 +66,9 @@ def writes(items: Iterable[Node | Relationship], size: int) -> Iterator[list[Wri
 def _node_writes(nodes: list[Node]) -> list[Write]:
     by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for node in nodes:
-        props = node.properties()
-        row = {"key": node.node_key(), "props": props}
+        row = keyed_row(NODE_KEYS[node.label], node.node_key(), node.properties())
         for field in MERGED_LISTS.get(node.label, ()):
-            row[field] = props.pop(field, None) or []
+            row[field] = row["props"].pop(field, None) or []
         by_label[node.label].append(row)
     return [Write(st.upsert_nodes(label), rows) for label, rows in by_label.items()]
 
@@ -89,7 +89,7 @@ def _relationship_writes(relationships: list[Relationship]) -> list[Write]:
 
 def _rel_row(ends: Ends, rel: Relationship) -> dict[str, Any]:
     props = rel.properties()
-    row = {"start": ends.start, "end": ends.end, "props": props}
+    row = {"start": stored_key(ends.start), "end": stored_key(ends.end), "props": props}
     key_field = RELATIONSHIPS[ends.type].key
     if key_field:
         row["key"] = props[key_field]

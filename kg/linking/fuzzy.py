@@ -29,9 +29,12 @@ from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
-__all__ = ["FuzzyIndex", "form", "ngrams"]
+__all__ = ["FuzzyIndex", "MAX_FUZZY_LENGTH", "form", "ngrams"]
 
 _MIN_LENGTH = 3  # shorter queries are abbreviations: exact lookup or nothing
+# Longer forms are found by exact lookup only: a typo in a 300-letter name is not what fuzzy
+# matching is for, and the length tag (chr of the length) has an upper bound.
+MAX_FUZZY_LENGTH = 256
 
 
 def gram_size(text: str, length: int) -> int:
@@ -73,6 +76,8 @@ class FuzzyIndex:
         """Index key `key_id`; ids come in order, each once."""
         key = form(key)
         self.forms.append(key)
+        if len(key) > MAX_FUZZY_LENGTH:
+            return
         length = chr(len(key))
         for gram in ngrams(key, gram_size(key, len(key))):
             posting = self._postings.get(gram + length)
@@ -84,7 +89,7 @@ class FuzzyIndex:
         """Up to `limit` (key id, similarity 0-100) with rapidfuzz's normalized Indel ratio
         of the forms at or above `cutoff`, best first."""
         typed, query = query, form(query)
-        if len(typed) < _MIN_LENGTH:  # two Hangul syllables are a word, not a typo
+        if len(typed) < _MIN_LENGTH or len(query) > MAX_FUZZY_LENGTH:  # two Hangul syllables are a word, not a typo
             return []
         # The budget counts typed characters; in the split form one is up to three letters.
         span = 1 if query == typed else 3 if any("\uac00" <= c <= "\ud7a3" for c in typed) else 2

@@ -19,11 +19,12 @@ from typing import Any
 
 from kg.errors import LinkingError
 from kg.graph import statements as st
+from kg.graph.keys import keyed_row
 from kg.graph.model import Term
 from kg.graph.store import GraphStore
 from kg.linking.lexicon import ConceptInfo, Lexicon, TermRow
 from kg.linking.normalizer import Normalizer
-from kg.settings import Settings
+from kg.settings import Settings, private_dir
 
 __all__ = ["Report", "vocabulary_fingerprint", "read_lexicon", "load_normalizer", "add_learned_term"]
 
@@ -117,7 +118,7 @@ def _silent(message: str) -> None:
 
 
 def _save(normalizer: Normalizer, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent, tighten=True)  # with Neo4j, nothing else made the home private
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-")
     with os.fdopen(handle, "wb") as out:
         pickle.dump(normalizer, out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -131,7 +132,7 @@ def add_learned_term(store: GraphStore, normalizer: Normalizer, term: Term) -> b
     """Write a learned term to the graph and the in-memory index. An existing term with
     the same key (curated or learned) is left as it is. Returns whether the index changed."""
     learned = term.model_copy(update={"status": "learned"})
-    row = {"key": learned.key, "cui": learned.cui, "props": learned.properties()}
+    row = {"cui": learned.cui, **keyed_row("key", learned.key, learned.properties())}
     if not store.execute(st.ADD_LEARNED_TERMS, rows=[row])[0]["written"]:
         raise LinkingError(f"cannot learn {term.text!r}: concept {term.cui} is not in the graph")
     return normalizer.learn(

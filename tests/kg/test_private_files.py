@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import ConfigError, load_normalizer, load_settings, open_store
+from kg import ConfigError, GraphStore, load_normalizer, load_settings, open_store
 from kg.settings import describe_settings, redact_uri
 from reasoning.llm.cache import CachedResponse, ResponseCache
 
@@ -71,6 +71,19 @@ def test_every_file_under_the_home_is_private_even_under_umask_022(home: Path, l
         assert _not_private(root) == []  # while the server runs and the cache is open
         cache.close()
     assert (root / "graph" / "dump.rdb").exists()  # the snapshot of the clean stop
+    assert _not_private(root) == []
+
+
+def test_the_lexicon_index_of_a_home_no_server_made_is_private(
+    store: GraphStore, home: Path, loose_umask: None
+) -> None:
+    # With Neo4j nothing prepares the home before the lexicon index is written to it.
+    from ingest import build_seed
+
+    build_seed(store)
+    root = home / "index-only-home"
+    load_normalizer(store, load_settings(home=root))
+    assert any(root.rglob("lexicon-*.pickle"))
     assert _not_private(root) == []
 
 

@@ -20,7 +20,14 @@ __all__ = [
     "ConceptRelation",
     "LocalPractice",
     "PRACTICE_KINDS",
+    "MAX_TERM_CHARS",
+    "TermText",
 ]
+
+# A term is a name, not a text: anything longer is a broken row (a quote left open that
+# swallowed the lines after it), refused with its file and line.
+MAX_TERM_CHARS = 10_000
+TermText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TERM_CHARS)]
 
 # A UMLS CUI (C + 7 digits) or our own stable id (MC + 6 digits, or a learned id "ML...").
 ConceptId = Annotated[str, StringConstraints(pattern=r"^(C\d{7}|MC\d{6}|ML[0-9a-f]{12})$")]
@@ -59,7 +66,7 @@ class Term(Node):
     """
 
     label = "Term"
-    text: NonEmpty
+    text: TermText
     lang: Lang
     cui: ConceptId
     source: NonEmpty
