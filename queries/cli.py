@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import typer
 
-from kg.errors import ConfigError
+from kg.errors import ConfigError, excerpt
 
 if TYPE_CHECKING:
     from kg.graph.store import GraphStore
@@ -96,7 +96,7 @@ class _Unholdable(ValueError):
 def _json_param(text: str) -> tuple[str, Any]:
     name, sep, raw = text.partition("=")
     if not sep or not name.isidentifier():
-        raise _usage(f"{text!r} is not NAME=VALUE (e.g. --param cui=C0024530)", "--param")
+        raise _usage(f"{excerpt(text)} is not NAME=VALUE (e.g. --param cui=C0024530)", "--param")
     try:
         value = json.loads(raw, parse_constant=_no_constant)  # numbers, lists, true/false/null, "quoted"
         _check_holdable(value)
@@ -181,7 +181,7 @@ def query(
     if name is None:
         raise _usage("give a query's name, or --list to see them", "NAME")
     if name not in queries:
-        raise _usage(f"no query {name!r}; `medcore query --list` shows {len(queries)}", "NAME")
+        raise _usage(f"no query {excerpt(name)}; `medcore query --list` shows {len(queries)}", "NAME")
     if as_json and as_csv:
         raise _usage("choose one of --json and --csv", "--csv")
     values = _typed_params(queries[name], param or [])
@@ -203,10 +203,10 @@ def _typed_params(named: NamedQuery, given: list[str]) -> dict[str, Any]:
     for text in given:
         key, sep, raw = text.partition("=")
         if not sep or not key:
-            raise _usage(f"{text!r} is not NAME=VALUE", "--param")
+            raise _usage(f"{excerpt(text)} is not NAME=VALUE", "--param")
         if key not in types:
             raise _usage(
-                f"{named.name} has no parameter {key!r}; its parameters: {', '.join(types) or 'none'}", "--param"
+                f"{named.name} has no parameter {excerpt(key)}; its parameters: {', '.join(types) or 'none'}", "--param"
             )
         try:
             values[key] = parse_value(raw, types[key], key)

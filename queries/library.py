@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
-from kg.errors import ConfigError
+from kg.errors import ConfigError, excerpt
 from kg.graph.store import GraphStore
 
 __all__ = ["NamedQuery", "Parameter", "named_queries", "parse_value", "run", "run_named"]
@@ -76,7 +76,7 @@ def parse_value(text: str, kind: ParamType, name: str = "value") -> Any:
                 raise ValueError("expected true or false")
             return text.lower() == "true"
     except ValueError as exc:
-        raise ConfigError(f"{name}: {text!r} is not a {kind} ({exc})") from None
+        raise ConfigError(f"{name}: {excerpt(text)} is not a {kind} ({exc})") from None
     return text
 
 
@@ -131,7 +131,7 @@ def _typed(query: str, parameter: Parameter, value: Any) -> Any:
     # bool is an int to Python, never to a query
     if isinstance(value, kinds[parameter.type]) and (parameter.type == "bool") == isinstance(value, bool):
         return float(typing.cast(float, value)) if parameter.type == "float" else value
-    raise ConfigError(f"query {query!r}: {parameter.name} must be a {parameter.type}, not {value!r}")
+    raise ConfigError(f"query {query!r}: {parameter.name} must be a {parameter.type}, not {excerpt(str(value))}")
 
 
 def run(name: str, store: GraphStore, **params: Any) -> list[dict[str, Any]]:
@@ -142,7 +142,7 @@ def run(name: str, store: GraphStore, **params: Any) -> list[dict[str, Any]]:
     """
     queries = named_queries()
     if name not in queries:
-        raise ConfigError(f"no query named {name!r}; known: {', '.join(queries)}")
+        raise ConfigError(f"no query named {excerpt(name)}; known: {', '.join(queries)}")
     query = queries[name]
     return store.query(query.text, _checked(query, params))
 

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kg.errors import ConfigError
+from kg.errors import ConfigError, excerpt
 from kg.graph.store import GraphStore
 from queries.library import run
 
@@ -47,7 +47,7 @@ def run_elements(store: GraphStore, run_key: str) -> list[dict[str, Any]]:
     """
     rows = run("run_elements", store, run=run_key)
     if not any(r["kind"] == "question" for r in rows):
-        raise ConfigError(f"no run {run_key!r} in the graph; `medcore runs` lists them")
+        raise ConfigError(f"no run {excerpt(run_key)} in the graph; `medcore runs` lists them")
     nodes = [r for r in rows if r["element"] == "node"]
     steps = {r["id"]: r for r in nodes if r["kind"] in _COLUMN}
     depth = max((r["position"] for r in steps.values()), default=0) + 1

@@ -24,9 +24,18 @@ import pytest
 from kg import GraphStore, load_settings, open_store
 
 TESTS = Path(__file__).resolve().parent
-# Tests whose `embedded` store also runs on Neo4j under --neo4j or NEO4J_URI: the loaders write
-# through the store API only, so they must give the same graph on both engines.
-ON_BOTH_ENGINES = (TESTS / "ingest",)
+# Tests whose `embedded` store also runs on Neo4j under --neo4j or NEO4J_URI: the loaders, the
+# linker and the pipeline go through the store API only, so they must give the same graph and
+# the same answers on both engines.
+ON_BOTH_ENGINES = (
+    TESTS / "ingest",
+    TESTS / "kg" / "test_normalizer.py",
+    TESTS / "reasoning" / "test_pipeline.py",
+    TESTS / "reasoning" / "test_grounding.py",
+    TESTS / "reasoning" / "test_realistic_outputs.py",
+    TESTS / "reasoning" / "test_batch_resume.py",
+    TESTS / "reasoning" / "evaluation" / "test_runner.py",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

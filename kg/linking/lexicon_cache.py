@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.errors import LinkingError
+from kg.errors import LinkingError, excerpt
 from kg.graph import statements as st
 from kg.graph.keys import keyed_row
 from kg.graph.model import Term
@@ -134,7 +134,7 @@ def add_learned_term(store: GraphStore, normalizer: Normalizer, term: Term) -> b
     learned = term.model_copy(update={"status": "learned"})
     row = {"cui": learned.cui, **keyed_row("key", learned.key, learned.properties())}
     if not store.execute(st.ADD_LEARNED_TERMS, rows=[row])[0]["written"]:
-        raise LinkingError(f"cannot learn {term.text!r}: concept {term.cui} is not in the graph")
+        raise LinkingError(f"cannot learn {excerpt(term.text)}: concept {term.cui} is not in the graph")
     return normalizer.learn(
         TermRow(text=learned.text, lang=learned.lang, cui=learned.cui, status="learned", confidence=learned.confidence)
     )

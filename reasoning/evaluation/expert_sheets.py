@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ingest.benchmarks.tables import open_table
-from kg.errors import IngestError
+from kg.errors import IngestError, excerpt
 from reasoning.evaluation.judge import DEFAULT_CRITERIA
 from reasoning.evaluation.records import EvalRecord, ExpertRating
 from reasoning.evaluation.runner import ResultsDir
@@ -119,7 +119,7 @@ def import_ratings(results: Path, sheet: Path, key: Path, *, rater: str | None =
         where = f"{sheet}:{row.line}"
         code = str(values.get("code") or "")
         if code not in codes:
-            raise IngestError(f"{where}: code {code!r} is not in the key {key}")
+            raise IngestError(f"{where}: code {excerpt(code)} is not in the key {key}")
         scores = {name: _rating(value, where, name) for name, value in marks.items()}
         who = rater or str(values.get("rater") or "").strip()
         if not who:

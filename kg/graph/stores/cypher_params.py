@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from kg.errors import GraphStoreError
+from kg.errors import GraphStoreError, excerpt
 
 __all__ = ["params_header", "literal"]
 
@@ -35,7 +35,7 @@ def _float(value: float) -> str:
 def _name(key: object) -> str:
     text = str(key)
     if not text or "`" in text:
-        raise GraphStoreError(f"a parameter or map key must be non-empty and free of backticks: {text!r}")
+        raise GraphStoreError(f"a parameter or map key must be non-empty and free of backticks: {excerpt(text)}")
     return f"`{text}`"
 
 

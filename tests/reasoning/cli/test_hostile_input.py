@@ -316,3 +316,23 @@ def test_ask_input_refuses_two_items_with_one_id(
     err = capsys.readouterr().err
     assert err == f"IngestError: {items}:3: id: 'a' is also the id of line 1; give each item its own id\n"
     assert not out.exists()
+
+
+# -- long values: an error quotes at most a head of them -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["query", "q" * 5_000],
+        ["query", "most_rejected_concepts", "--param", "limit=" + "x" * 5_000],
+        ["viz", "r" * 5_000, "--out", "run.html"],
+    ],
+)
+def test_an_error_about_a_long_value_quotes_only_its_head(
+    home: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--home", str(home), *command]) in (1, 2)
+    said = capsys.readouterr().err
+    assert "…" in said and "5,000 characters" in said
+    assert len(said) < 600, said
