@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.babelon import check_header, load_babelon
-from ingest.merge import Incoming, merge_in_batches
+from ingest.merge import Incoming, in_batches, merge_in_batches
 from ingest.progress import read_lines
+from ingest.storable import check_text
 from ingest.vocabulary import LoadSummary
 from kg.errors import IngestError
 from kg.graph.model import Concept, ConceptRelation, Term, stable_hash
@@ -151,6 +152,7 @@ def _stanzas(path: Path, show: bool) -> Iterator[_Stanza]:
                 raise IngestError(f"not UTF-8: {exc.reason}", path=str(path), line=number) from None
             if not text or text.startswith("!"):
                 continue
+            check_text(text, "stanza header" if text.startswith("[") else text.partition(":")[0][:40], path, number)
             if text.startswith("["):
                 if not text.endswith("]"):
                     raise IngestError(f"stanza header must be [Name], got {text[:60]!r}", path=str(path), line=number)
@@ -359,13 +361,13 @@ def _term_nodes(term: _OboTerm, cui: str, options: _Options) -> list[Term]:
 
 
 def _load_is_a(store: GraphStore, path: Path, ids: dict[str, str], options: _Options, summary: LoadSummary) -> None:
-    pending: list[ConceptRelation] = []
-    for relation in _is_a(path, ids, options, summary):
-        pending.append(relation)
-        if len(pending) >= store.batch_size:
-            summary.add("relations", store.upsert_relationships(pending))
-            pending = []
-    summary.add("relations", store.upsert_relationships(pending))
+    # A malformed line stops the first pass already; should the file change in between,
+    # the relations read before it are still written.
+    in_batches(
+        store,
+        _is_a(path, ids, options, summary),
+        lambda batch: summary.add("relations", store.upsert_relationships(batch)),
+    )
 
 
 def _is_a(path: Path, ids: dict[str, str], options: _Options, summary: LoadSummary) -> Iterator[ConceptRelation]:

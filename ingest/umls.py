@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple, TypeVar
 
 from ingest.progress import read_lines
+from ingest.storable import check_text
 from ingest.vocabulary import LoadSummary
 from kg.errors import IngestError
 from kg.graph.model import Concept, ConceptRelation, HasType, Node, Relationship, Term
@@ -222,6 +223,8 @@ def _rrf(path: Path, row_type: type[_Row], show: bool) -> Iterator[tuple[int, _R
                 raise IngestError(
                     f"expected {expected} fields ({layout}), found {found}{ending}", path=str(path), line=number
                 )
+            for name, value in zip(row_type._fields, fields, strict=False):
+                check_text(value, name, path, number)
             yield number, row_type._make(fields[:expected])
 
 

@@ -28,6 +28,7 @@ from ingest.compressed import numbered_lines
 from ingest.json_stream import JsonArrayStream
 from ingest.jsonl import describe_validation_error, json_problem
 from ingest.languages import CHINESE_TAGS, SUPPORTED_LANGS
+from ingest.storable import check_text
 from ingest.vocabulary import LoadSummary
 from kg.errors import IngestError
 
@@ -248,6 +249,9 @@ def _add_row(entity: Entity, row: dict[str, _RdfTerm], path: Path, line: int) ->
     if cui is None:
         raise IngestError("cui: missing (every row of the query binds ?cui)", path=str(path), line=line)
     _add(entity.cuis, cui.value.strip())
+    for name, bound in row.items():
+        if name in {"label", "alias", "icd10", "mesh"}:
+            check_text(bound.value, name, path, line)
     for name, names in (("label", entity.labels), ("alias", entity.aliases)):
         if (term := row.get(name)) is not None:
             if term.lang is None:
