@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,7 +109,15 @@ def load_obo(
     summary = LoadSummary()
     summary.add("semantic_types", store.upsert_nodes([known[tui]]))
     options = _Options(tui, lang, prefix, show_progress)
-    ids = _load_concepts(store, path, options, summary)
+    ids: dict[str, str] = {}
+    try:
+        _load_concepts(store, path, options, summary, ids)
+    except IngestError:
+        # The terms before the bad line were written: so are their is_a lines (the second
+        # pass stops at the same line, and a parent after it is no concept yet).
+        with suppress(IngestError):
+            _load_is_a(store, path, ids, options, summary)
+        raise
     _load_is_a(store, path, ids, options, summary)
     for translation in translations:
         load_babelon(store, Path(translation), ids, summary, show_progress=show_progress)
@@ -303,9 +312,8 @@ def _label(term: _OboTerm, options: _Options) -> str:
 # -- pass 1: concepts and terms --------------------------------------------------------
 
 
-def _load_concepts(store: GraphStore, path: Path, options: _Options, summary: LoadSummary) -> dict[str, str]:
-    """Write concepts and terms; return OBO id -> concept id for the second pass."""
-    ids: dict[str, str] = {}
+def _load_concepts(store: GraphStore, path: Path, options: _Options, summary: LoadSummary, ids: dict[str, str]) -> None:
+    """Write concepts and terms, filling `ids` (OBO id -> concept id) for the second pass."""
     claimed: set[str] = set()  # CUIs already given to a term of this file
 
     def records() -> Iterator[Incoming]:
@@ -315,7 +323,6 @@ def _load_concepts(store: GraphStore, path: Path, options: _Options, summary: Lo
             yield Incoming(cui=concept.cui, terms=terms, concept=concept, xrefs=[term.id])
 
     merge_in_batches(store, records(), summary)
-    return ids
 
 
 def _concept(

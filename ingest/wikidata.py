@@ -141,7 +141,9 @@ def _incoming(entity: Entity, cui: str, tui: str | None, langs: Collection[str],
     tuis = sorted({CLASS_TUIS[c] for c in entity.classes if c in CLASS_TUIS}) or ([tui] if tui else [])
     concept = None
     if tuis:
-        concept = Concept(cui=cui, name=_name(entity, terms.values()), semantic_types=tuis, source=source, xrefs=xrefs)
+        # The name may be a label of a language not loaded, which was not checked above.
+        name = check_text(_name(entity, terms.values()), "labels", path, entity.line)
+        concept = Concept(cui=cui, name=name, semantic_types=tuis, source=source, xrefs=xrefs)
     return Incoming(cui=cui, terms=list(terms.values()), concept=concept, xrefs=xrefs)
 
 

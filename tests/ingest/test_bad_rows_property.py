@@ -298,7 +298,10 @@ def _obo_escaped(text: str) -> str:
 def test_obo_and_babelon(graph: GraphStore, workdir: Path, data: list[Row], translations: list[Row]) -> None:
     graph.clear()
     path = workdir / "test.obo"
-    stanzas = [f"[Term]\nid: TS:{i:07d}\nname: {_obo_escaped(row.value())}\n\n" for i, row in enumerate(data)]
+    parent = [f"is_a: TS:{i - 1:07d}" if i else "! the root" for i in range(len(data))]
+    stanzas = [
+        f"[Term]\nid: TS:{i:07d}\n{parent[i]}\nname: {_obo_escaped(row.value())}\n\n" for i, row in enumerate(data)
+    ]
     path.write_text("format-version: 1.2\n\n" + "".join(stanzas), encoding="utf-8")
     table = workdir / "ts-ja.babelon.tsv"
     header = "subject_id\tpredicate_id\ttranslation_language\ttranslation_value\ttranslation_status\n"
@@ -307,7 +310,11 @@ def test_obo_and_babelon(graph: GraphStore, workdir: Path, data: list[Row], tran
         for i, row in enumerate(translations)
     ]
     table.write_text(header + "".join(lines), encoding="utf-8")
-    names = _expect(lambda: load_obo(graph, path, tui="T047", lang="en"), path, data, lambda i: 5 + 4 * i, _name)
+    names = _expect(lambda: load_obo(graph, path, tui="T047", lang="en"), path, data, lambda i: 6 + 5 * i, _name)
+    parents = graph.query("MATCH (c:Concept)-[:IS_A]->(p:Concept) RETURN c.cui AS child, p.cui AS parent")
+    assert {(row["child"], row["parent"]) for row in parents} == {
+        (obo_concept_id(f"TS:{i:07d}"), obo_concept_id(f"TS:{i - 1:07d}")) for i in range(1, len(names))
+    }
     assert _values(graph, "MATCH (c:Concept) RETURN c.name AS v") == sorted(r.text for r in names)
     english = _values(graph, "MATCH (t:Term {lang: 'en'})-[:DENOTES]->(:Concept) RETURN t.text AS v")
     assert english == sorted(r.text for r in names)
@@ -346,14 +353,39 @@ def _entity(index: int, row: Row) -> dict[str, object]:
     }
 
 
+def _bindings(index: int, row: Row) -> list[dict[str, object]]:
+    """The SPARQL result rows of one entity: its class, then its label."""
+    item = {"type": "uri", "value": f"http://www.wikidata.org/entity/Q{index + 1}"}
+    cui = {"type": "literal", "value": f"C{index + 10:07d}"}
+    disease = {"type": "uri", "value": "http://www.wikidata.org/entity/Q12136"}
+    label = {"type": "literal", "value": row.value(), "xml:lang": "en"}
+    return [{"item": item, "cui": cui, "class": disease}, {"item": item, "cui": cui, "label": label}]
+
+
 @PROPERTY
-@given(data=rows(("nul", "soh")))
-def test_wikidata(graph: GraphStore, workdir: Path, data: list[Row]) -> None:
+@given(data=rows(("nul", "soh")), sparql=st.booleans())
+def test_wikidata(graph: GraphStore, workdir: Path, data: list[Row], sparql: bool) -> None:
     graph.clear()
-    path = workdir / "wikidata.jsonl"
-    lines = [json.dumps(_entity(i, row), ensure_ascii=False) + "\n" for i, row in enumerate(data)]
-    path.write_text("".join(lines), encoding="utf-8")
-    kept = _expect(lambda: load_wikidata(graph, path), path, data, lambda i: i + 1, lambda row: "labels.en")
+    if sparql:
+        path = workdir / "wikidata.json"
+        names = ["item", "cui", "label", "alias", "icd10", "mesh", "class"]
+        head = json.dumps({"head": {"vars": names}})[:-1] + ',\n"results": {"bindings": [\n'
+        bindings = [b for i, row in enumerate(data) for b in _bindings(i, row)]
+        body = ",\n".join(json.dumps(b, ensure_ascii=False) for b in bindings)
+        path.write_text(head + body + "\n]}}\n", encoding="utf-8")
+        line, field = (lambda i: 4 + 2 * i), "label"
+    else:
+        path = workdir / "wikidata.jsonl"
+        lines = [json.dumps(_entity(i, row), ensure_ascii=False) + "\n" for i, row in enumerate(data)]
+        path.write_text("".join(lines), encoding="utf-8")
+        line, field = (lambda i: i + 1), "labels.en"
+    kept = _expect(lambda: load_wikidata(graph, path), path, data, line, lambda row: field)
+    if sparql and len(kept) < len(data):
+        # The bad label's entity: its class row, before it, makes its concept (named by its id).
+        kept_names = sorted([*(r.text for r in kept), f"Q{len(kept) + 1}"])
+        assert _values(graph, "MATCH (c:Concept) RETURN c.name AS v") == kept_names
+        assert _values(graph, "MATCH (t:Term) RETURN t.text AS v") == sorted(r.text for r in kept)
+        return
     assert _values(graph, "MATCH (t:Term)-[:DENOTES]->(:Concept) RETURN t.text AS v") == sorted(r.text for r in kept)
     assert _values(graph, "MATCH (c:Concept) RETURN c.name AS v") == sorted(r.text for r in kept)
     assert _labels(graph) <= {"Concept", "Term", "SemanticType"}
