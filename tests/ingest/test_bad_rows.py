@@ -193,3 +193,23 @@ def test_benchmark_jsonl_cells_are_bounded_in_depth_and_length(tmp_path: Path) -
     long.write_bytes(b'{"question": "' + b"a" * (MAX_LINE_BYTES + 1) + b'"}\n')
     with pytest.raises(IngestError, match=r"long\.jsonl:1: line longer than 16 MiB"):
         list(open_table(long).rows)
+
+
+def test_a_lone_surrogate_in_sparql_results_is_named(embedded: GraphStore, tmp_path: Path) -> None:
+    from ingest.wikidata import load_wikidata
+
+    item = '"item": {"type": "uri", "value": "http://www.wikidata.org/entity/Q%d"}'
+    cui = '"cui": {"type": "literal", "value": "C000000%d"}'
+    label = '"label": {"type": "literal", "value": "%s", "xml:lang": "en"}'
+    rows = [
+        "{" + ", ".join([item % 1, cui % 1, label % "fever"]) + "}",
+        "{" + ", ".join([item % 2, cui % 2, label % "chills \\ud800"]) + "}",  # JSON's escape of half a pair
+    ]
+    path = tmp_path / "results.json"
+    path.write_text(
+        '{"head": {"vars": ["item", "cui", "label"]},\n"results": {"bindings": [\n' + ",\n".join(rows) + "\n]}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(IngestError, match=r"results\.json:4: label: holds a lone surrogate U\+D800"):
+        load_wikidata(embedded, path, tui="T184")
+    assert [row["t"] for row in embedded.query("MATCH (t:Term) RETURN t.text AS t")] == ["fever"]
