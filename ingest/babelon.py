@@ -30,6 +30,7 @@ from ingest.languages import SUPPORTED_LANGS, term_language, term_text
 from ingest.lexicon import _decode
 from ingest.merge import add_terms, in_batches
 from ingest.progress import read_lines
+from ingest.storable import check_text
 from ingest.vocabulary import LoadSummary
 from kg.errors import IngestError
 from kg.graph.model import Term
@@ -129,6 +130,8 @@ def _rows(path: Path, show: bool) -> Iterator[dict[str, str]]:
                     path=str(path),
                     line=number,
                 )
+            for name, value in zip(header, fields, strict=True):
+                check_text(value, name, path, number)
             yield {name: _unquoted(value) for name, value in zip(header, fields, strict=True)}
 
 

@@ -15,9 +15,18 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ingest.progress import read_lines
+from ingest.storable import check_record
 from kg.errors import IngestError
 
-__all__ = ["MAX_JSON_DEPTH", "read_jsonl", "describe_validation_error", "json_problem", "parse_json"]
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "read_jsonl",
+    "read_jsonl_lines",
+    "describe_validation_error",
+    "json_problem",
+    "parse_json",
+    "too_deep",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -44,8 +53,15 @@ def read_jsonl(path: Path, model: type[M], *, show_progress: bool = False) -> It
     """Yield one `model` per non-blank line of `path`, never holding the whole file.
 
     Raises:
-        IngestError: a line is not JSON or not a valid record; names file, line and field.
+        IngestError: a line is not JSON, not a valid record, or holds text the store cannot
+            hold (`ingest.storable`); names file, line and field.
     """
+    for _, record in read_jsonl_lines(path, model, show_progress=show_progress):
+        yield record
+
+
+def read_jsonl_lines(path: Path, model: type[M], *, show_progress: bool = False) -> Iterator[tuple[int, M]]:
+    """As `read_jsonl`, with each record's line number."""
     with read_lines(path, show=show_progress) as lines:
         for number, raw in lines:
             try:
@@ -55,17 +71,19 @@ def read_jsonl(path: Path, model: type[M], *, show_progress: bool = False) -> It
             if not line.strip():
                 continue
             try:
-                yield model.model_validate_json(line)
+                record = model.model_validate_json(line)
             except ValidationError as exc:
                 if any(e["type"] == "json_invalid" for e in exc.errors()):
                     problem = json_problem(line)
                 else:
                     problem = describe_validation_error(exc)
                 raise IngestError(problem, path=str(path), line=number) from None
+            check_record(record, path, number)
+            yield number, record
 
 
 def json_problem(line: str) -> str:
-    if _too_deep(line):
+    if too_deep(line):
         return _TOO_DEEP
     try:
         json.loads(line)
@@ -80,7 +98,7 @@ def parse_json(text: str) -> Any:
     Raises:
         ValueError: too deep, or `json.JSONDecodeError` (a ValueError) for invalid JSON.
     """
-    if _too_deep(text):
+    if too_deep(text):
         raise ValueError(_TOO_DEEP)
     return json.loads(text)
 
@@ -88,7 +106,8 @@ def parse_json(text: str) -> Any:
 _TOO_DEEP = f"JSON nested deeper than {MAX_JSON_DEPTH} levels; a record is an object of plain fields"
 
 
-def _too_deep(text: str) -> bool:
+def too_deep(text: str) -> bool:
+    """Whether the JSON `text` nests arrays and objects deeper than `MAX_JSON_DEPTH`."""
     if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:  # the common case, at C speed
         return False
     depth = 0

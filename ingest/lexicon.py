@@ -6,14 +6,14 @@ without a source gets the file's name. Curated terms are written as given; learn
 never overwrite a term that is already there.
 
 Every concept must already exist: the first row naming an unknown CUI stops the load
-with its file and line, after every row before it was written.
+with its file and line, after every row before it was written. A term given on several
+rows of one file is stored as the last of them says (see `load_lexicon`).
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ingest.jsonl import describe_validation_error, json_problem
 from ingest.progress import read_lines
+from ingest.storable import check_record
 from ingest.vocabulary import LoadSummary
 from kg.errors import IngestError
 from kg.graph import statements as st
@@ -47,14 +48,14 @@ class LexiconRecord(BaseModel):
     status: Literal["curated", "learned"] = "curated"
 
 
-@dataclass(frozen=True)
-class _Row:
-    line: int
-    term: Term
-
-
 def load_lexicon(store: GraphStore, path: Path, *, show_progress: bool = False) -> LoadSummary:
     """Load the terms of a .csv or .jsonl lexicon onto existing concepts.
+
+    The file is read twice: a first pass finds, for each term (cui, lang, text), the last
+    row that gives it, and where the load must stop (a malformed row, an unknown CUI); the
+    second writes those last rows, up to that stop. So a term given on several rows is
+    stored as its last row says, on the first load and on every reload, whatever the batch
+    size; the earlier rows are counted as terms_repeated.
 
     Args:
         store: the graph to write to; every CUI of the file must already be in it.
@@ -62,30 +63,41 @@ def load_lexicon(store: GraphStore, path: Path, *, show_progress: bool = False) 
         show_progress: draw a progress bar on stderr.
 
     Returns:
-        Counts per kind: terms (curated), learned_terms, concept_links (DENOTES written).
+        Counts per kind: terms (curated), learned_terms, concept_links (DENOTES written),
+        terms_repeated (rows a later row of the file replaces).
 
     Raises:
-        IngestError: an unknown file type, a malformed row or an unknown CUI (names file,
-            line and field). Every row before it is written.
+        IngestError: an unknown file type, a malformed row, text the store cannot hold or an
+            unknown CUI (names file, line and field). Every row before it is written.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".jsonl"}:
         raise IngestError(f"a lexicon is a .csv or .jsonl file, got {suffix or 'no extension'!r}", path=str(path))
-    records = _csv_records(path, show_progress) if suffix == ".csv" else _jsonl_records(path, show_progress)
-    summary = LoadSummary()
+    read = _csv_records if suffix == ".csv" else _jsonl_records
     default_source = f"lexicon {path.name}"
-    pending: list[_Row] = []
+    last, stop = _survey(store, path, read(path, show_progress), default_source)
+    if stop is not None and stop.line is None:
+        raise stop  # the file as a whole is unreadable: nothing to write
+    summary = LoadSummary()
+    pending: list[Term] = []
     try:
-        for line, record in records:
-            pending.append(_Row(line, _term(record, default_source)))
+        for line, record in read(path, show_progress):
+            if stop is not None and stop.line is not None and line >= stop.line:
+                break
+            term = _term(record, default_source)
+            if last.get(term.key) != line:
+                summary.add("terms_repeated", 1)
+                continue
+            pending.append(term)
             if len(pending) >= store.batch_size:
-                batch, pending = pending, []
-                _write(store, path, batch, summary)
-    except IngestError:
-        _write(store, path, pending, summary)  # rows before the bad one; an unknown CUI among them wins
-        raise
-    _write(store, path, pending, summary)
+                _write(store, pending, summary)
+                pending = []
+    except IngestError as exc:  # the bad row the first pass found (or the file changed since)
+        stop = stop or exc
+    _write(store, pending, summary)
+    if stop is not None:
+        raise stop
     return summary
 
 
@@ -95,14 +107,56 @@ def _term(record: LexiconRecord, default_source: str) -> Term:
     )
 
 
+def _survey(
+    store: GraphStore, path: Path, records: Iterator[tuple[int, LexiconRecord]], default_source: str
+) -> tuple[dict[str, int], IngestError | None]:
+    """Term key -> the line of its last row, over the rows before the first bad one; and the
+    error of that bad row (None if there is none). Holds one key per distinct term."""
+    last: dict[str, int] = {}
+    pending: list[tuple[int, str, str]] = []  # (line, cui, term key)
+    try:
+        for line, record in records:
+            pending.append((line, record.cui, _term(record, default_source).key))
+            if len(pending) >= store.batch_size:
+                batch, pending = pending, []
+                _check_cuis(store, path, batch, last)
+        _check_cuis(store, path, pending, last)
+    except IngestError as exc:
+        try:
+            _check_cuis(store, path, pending, last)  # an unknown CUI before the bad row comes first
+        except IngestError as earlier:
+            return last, earlier
+        return last, exc
+    return last, None
+
+
+def _check_cuis(store: GraphStore, path: Path, batch: list[tuple[int, str, str]], last: dict[str, int]) -> None:
+    """Note the rows before the first unknown CUI of the batch, then report that CUI (if any)."""
+    if not batch:
+        return
+    cuis = sorted({cui for _, cui, _ in batch})
+    unknown = {found["key"] for found in store.execute(st.missing_nodes("Concept"), keys=cuis)}
+    for line, cui, key in batch:
+        if cui in unknown:
+            raise IngestError(
+                f"cui: concept {cui} is not in the graph; load its concept first "
+                "(a lexicon only adds terms to existing concepts)",
+                path=str(path),
+                line=line,
+            )
+        last[key] = line
+
+
 # -- reading ---------------------------------------------------------------------------
 
 
 def _validated(values: dict[str, Any], path: Path, line: int) -> LexiconRecord:
     try:
-        return LexiconRecord.model_validate(values)
+        record = LexiconRecord.model_validate(values)
     except ValidationError as exc:
         raise IngestError(describe_validation_error(exc), path=str(path), line=line) from None
+    check_record(record, path, line)
+    return record
 
 
 def _jsonl_records(path: Path, show: bool) -> Iterator[tuple[int, LexiconRecord]]:
@@ -112,11 +166,13 @@ def _jsonl_records(path: Path, show: bool) -> Iterator[tuple[int, LexiconRecord]
             if not text.strip():
                 continue
             try:
-                yield number, LexiconRecord.model_validate_json(text)
+                record = LexiconRecord.model_validate_json(text)
             except ValidationError as exc:
                 if any(err["type"] == "json_invalid" for err in exc.errors()):
                     raise IngestError(json_problem(text), path=str(path), line=number) from None
                 raise IngestError(describe_validation_error(exc), path=str(path), line=number) from None
+            check_record(record, path, number)
+            yield number, record
 
 
 class _Lines:
@@ -190,23 +246,9 @@ def _decode(raw: bytes, path: Path, number: int) -> str:
 # -- writing ---------------------------------------------------------------------------
 
 
-def _write(store: GraphStore, path: Path, batch: list[_Row], summary: LoadSummary) -> None:
-    """Write the rows before the first unknown CUI, then report that CUI (if any)."""
-    if not batch:
-        return
-    cuis = sorted({row.term.cui for row in batch})
-    unknown = {found["key"] for found in store.execute(st.missing_nodes("Concept"), keys=cuis)}
-    bad = next((index for index, row in enumerate(batch) if row.term.cui in unknown), None)
-    good = batch if bad is None else batch[:bad]
-    _write_terms(store, [row.term for row in good if row.term.status == "curated"], summary)
-    _write_learned(store, [row.term for row in good if row.term.status == "learned"], summary)
-    if bad is not None:
-        raise IngestError(
-            f"cui: concept {batch[bad].term.cui} is not in the graph; load its concept first "
-            "(a lexicon only adds terms to existing concepts)",
-            path=str(path),
-            line=batch[bad].line,
-        )
+def _write(store: GraphStore, terms: list[Term], summary: LoadSummary) -> None:
+    _write_terms(store, [term for term in terms if term.status == "curated"], summary)
+    _write_learned(store, [term for term in terms if term.status == "learned"], summary)
 
 
 def _write_terms(store: GraphStore, terms: list[Term], summary: LoadSummary) -> None:
@@ -218,8 +260,7 @@ def _write_terms(store: GraphStore, terms: list[Term], summary: LoadSummary) -> 
 def _write_learned(store: GraphStore, terms: list[Term], summary: LoadSummary) -> None:
     # One statement creates the term only if its key is new, and links it.
     if terms:
-        unique = {term.key: term for term in terms}.values()  # a repeated row counts once
-        rows = [{"key": term.key, "cui": term.cui, "props": term.properties()} for term in unique]
+        rows = [{"key": term.key, "cui": term.cui, "props": term.properties()} for term in terms]
         written = store.execute(st.ADD_LEARNED_TERMS, rows=rows)
         summary.add("learned_terms", len(rows))
         summary.add("concept_links", written[0]["written"] if written else 0)

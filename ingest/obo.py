@@ -28,12 +28,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.babelon import check_header, load_babelon
-from ingest.merge import Incoming, merge_in_batches
+from ingest.merge import Incoming, in_batches, merge_in_batches
 from ingest.progress import read_lines
+from ingest.storable import check_text
 from ingest.vocabulary import LoadSummary
 from kg.errors import IngestError
 from kg.graph.model import Concept, ConceptRelation, Term, stable_hash
@@ -107,7 +109,15 @@ def load_obo(
     summary = LoadSummary()
     summary.add("semantic_types", store.upsert_nodes([known[tui]]))
     options = _Options(tui, lang, prefix, show_progress)
-    ids = _load_concepts(store, path, options, summary)
+    ids: dict[str, str] = {}
+    try:
+        _load_concepts(store, path, options, summary, ids)
+    except IngestError:
+        # The terms before the bad line were written: so are their is_a lines (the second
+        # pass stops at the same line, and a parent after it is no concept yet).
+        with suppress(IngestError):
+            _load_is_a(store, path, ids, options, summary)
+        raise
     _load_is_a(store, path, ids, options, summary)
     for translation in translations:
         load_babelon(store, Path(translation), ids, summary, show_progress=show_progress)
@@ -151,6 +161,7 @@ def _stanzas(path: Path, show: bool) -> Iterator[_Stanza]:
                 raise IngestError(f"not UTF-8: {exc.reason}", path=str(path), line=number) from None
             if not text or text.startswith("!"):
                 continue
+            check_text(text, "stanza header" if text.startswith("[") else text.partition(":")[0][:40], path, number)
             if text.startswith("["):
                 if not text.endswith("]"):
                     raise IngestError(f"stanza header must be [Name], got {text[:60]!r}", path=str(path), line=number)
@@ -301,9 +312,8 @@ def _label(term: _OboTerm, options: _Options) -> str:
 # -- pass 1: concepts and terms --------------------------------------------------------
 
 
-def _load_concepts(store: GraphStore, path: Path, options: _Options, summary: LoadSummary) -> dict[str, str]:
-    """Write concepts and terms; return OBO id -> concept id for the second pass."""
-    ids: dict[str, str] = {}
+def _load_concepts(store: GraphStore, path: Path, options: _Options, summary: LoadSummary, ids: dict[str, str]) -> None:
+    """Write concepts and terms, filling `ids` (OBO id -> concept id) for the second pass."""
     claimed: set[str] = set()  # CUIs already given to a term of this file
 
     def records() -> Iterator[Incoming]:
@@ -313,7 +323,6 @@ def _load_concepts(store: GraphStore, path: Path, options: _Options, summary: Lo
             yield Incoming(cui=concept.cui, terms=terms, concept=concept, xrefs=[term.id])
 
     merge_in_batches(store, records(), summary)
-    return ids
 
 
 def _concept(
@@ -359,13 +368,13 @@ def _term_nodes(term: _OboTerm, cui: str, options: _Options) -> list[Term]:
 
 
 def _load_is_a(store: GraphStore, path: Path, ids: dict[str, str], options: _Options, summary: LoadSummary) -> None:
-    pending: list[ConceptRelation] = []
-    for relation in _is_a(path, ids, options, summary):
-        pending.append(relation)
-        if len(pending) >= store.batch_size:
-            summary.add("relations", store.upsert_relationships(pending))
-            pending = []
-    summary.add("relations", store.upsert_relationships(pending))
+    # A malformed line stops the first pass already; should the file change in between,
+    # the relations read before it are still written.
+    in_batches(
+        store,
+        _is_a(path, ids, options, summary),
+        lambda batch: summary.add("relations", store.upsert_relationships(batch)),
+    )
 
 
 def _is_a(path: Path, ids: dict[str, str], options: _Options, summary: LoadSummary) -> Iterator[ConceptRelation]:

@@ -14,7 +14,7 @@ from kg.errors import IngestError
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-__all__ = ["MAX_LINE_BYTES", "read_lines"]
+__all__ = ["MAX_LINE_BYTES", "bounded_lines", "read_lines"]
 
 # The longest line read. Iterating a file reads a line whole, however long: a file without
 # line breaks (`/dev/zero`, a binary file given by mistake) would fill the memory. The
@@ -37,7 +37,7 @@ def read_lines(path: Path, *, show: bool = False, label: str | None = None) -> I
         raise IngestError(f"cannot open: {exc.strerror}", path=str(path)) from exc
     with handle:
         if not show:
-            yield _bounded(handle, path)
+            yield bounded_lines(handle, path)
             return
         from rich.console import Console  # only when a bar is drawn
         from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -52,10 +52,15 @@ def read_lines(path: Path, *, show: bool = False, label: str | None = None) -> I
         )
         with bar:
             task = bar.add_task(label or path.name, total=path.stat().st_size)
-            yield _advancing(_bounded(handle, path), bar, task)
+            yield _advancing(bounded_lines(handle, path), bar, task)
 
 
-def _bounded(handle: BinaryIO, path: Path) -> Iterator[tuple[int, bytes]]:
+def bounded_lines(handle: BinaryIO, path: Path | str) -> Iterator[tuple[int, bytes]]:
+    """(line number, raw line) of an open binary file (or stdin), each at most `MAX_LINE_BYTES`.
+
+    Raises:
+        IngestError: a longer line (names the file and line; nothing more of it is read).
+    """
     for number, raw in enumerate(iter(partial(handle.readline, MAX_LINE_BYTES + 1), b""), start=1):
         if len(raw) > MAX_LINE_BYTES:
             raise IngestError(

@@ -15,7 +15,8 @@ from typing import BinaryIO
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ingest.jsonl import describe_validation_error, json_problem
+from ingest.jsonl import describe_validation_error, json_problem, too_deep
+from ingest.progress import bounded_lines
 from kg.errors import ConfigError, IngestError
 from kg.languages import check_language
 
@@ -56,7 +57,7 @@ def read_texts(source: Path | None, *, lang: str | None) -> Iterator[TextRecord]
 
 def _records(handle: BinaryIO, name: str, default_lang: str | None) -> Iterator[TextRecord]:
     jsonl: bool | None = None
-    for number, raw in enumerate(handle, start=1):
+    for number, raw in bounded_lines(handle, name):
         try:
             line = raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError as exc:
@@ -70,6 +71,8 @@ def _records(handle: BinaryIO, name: str, default_lang: str | None) -> Iterator[
 
 
 def _parsed(line: str, name: str, number: int) -> TextRecord:
+    if too_deep(line):  # other fields are ignored, but the parser would still descend into them
+        raise IngestError(json_problem(line), path=name, line=number)
     try:
         record = TextRecord.model_validate_json(line)
     except ValidationError as exc:

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from itertools import groupby
 from pathlib import Path
 from typing import Literal, NamedTuple, TypeVar
 
 from ingest.progress import read_lines
+from ingest.storable import check_text
 from ingest.vocabulary import LoadSummary
 from kg.errors import IngestError
 from kg.graph.model import Concept, ConceptRelation, HasType, Node, Relationship, Term
@@ -222,6 +222,8 @@ def _rrf(path: Path, row_type: type[_Row], show: bool) -> Iterator[tuple[int, _R
                 raise IngestError(
                     f"expected {expected} fields ({layout}), found {found}{ending}", path=str(path), line=number
                 )
+            for name, value in zip(row_type._fields, fields, strict=False):
+                check_text(value, name, path, number)
             yield number, row_type._make(fields[:expected])
 
 
@@ -301,20 +303,45 @@ def _atoms(path: Path, show: bool) -> Iterator[tuple[int, _Conso]]:
 def _concept_groups(
     path: Path, wanted: dict[str, str], types: dict[int, tuple[str, ...]], summary: LoadSummary, show: bool
 ) -> Iterator[tuple[Concept, list[Term]]]:
-    """One concept with its terms per run of consecutive rows with the same CUI."""
-    for cui, group in groupby(_atoms(path, show), key=lambda item: item[1].CUI):
-        rows = list(group)  # one concept's atoms: at most a few hundred rows
-        kept = [(number, row) for number, row in rows if row.SUPPRESS not in _SUPPRESSED]
-        summary.add("suppressed_terms", sum(1 for _, row in rows if row.SUPPRESS in _SUPPRESSED and row.LAT in wanted))
-        terms = _terms(path, kept, wanted)
-        tuis = types.get(_cui_number(cui))
-        if not terms:
-            summary.add("concepts_without_terms", 1)
-        elif not tuis:
-            summary.add("concepts_without_semantic_type", 1)
-        else:
-            name = _preferred_name([row for _, row in kept])
-            yield Concept(cui=cui, name=name, semantic_types=list(tuis), source=_CONCEPT_SOURCE), terms
+    """One concept with its terms per run of consecutive rows with the same CUI. A malformed
+    row ends the run before it too: that concept's rows read so far are written first."""
+    atoms = _atoms(path, show)
+    rows: list[tuple[int, _Conso]] = []  # one concept's atoms: at most a few hundred rows
+    while True:
+        try:
+            item = next(atoms, None)
+        except IngestError:
+            yield from _concept_group(path, rows, wanted, types, summary)
+            raise
+        if item is None or (rows and item[1].CUI != rows[0][1].CUI):
+            yield from _concept_group(path, rows, wanted, types, summary)
+            rows = []
+        if item is None:
+            return
+        rows.append(item)
+
+
+def _concept_group(
+    path: Path,
+    rows: list[tuple[int, _Conso]],
+    wanted: dict[str, str],
+    types: dict[int, tuple[str, ...]],
+    summary: LoadSummary,
+) -> Iterator[tuple[Concept, list[Term]]]:
+    if not rows:
+        return
+    cui = rows[0][1].CUI
+    kept = [(number, row) for number, row in rows if row.SUPPRESS not in _SUPPRESSED]
+    summary.add("suppressed_terms", sum(1 for _, row in rows if row.SUPPRESS in _SUPPRESSED and row.LAT in wanted))
+    terms = _terms(path, kept, wanted)
+    tuis = types.get(_cui_number(cui))
+    if not terms:
+        summary.add("concepts_without_terms", 1)
+    elif not tuis:
+        summary.add("concepts_without_semantic_type", 1)
+    else:
+        name = _preferred_name([row for _, row in kept])
+        yield Concept(cui=cui, name=name, semantic_types=list(tuis), source=_CONCEPT_SOURCE), terms
 
 
 def _terms(path: Path, rows: list[tuple[int, _Conso]], wanted: dict[str, str]) -> list[Term]:

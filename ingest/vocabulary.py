@@ -8,8 +8,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ingest.jsonl import read_jsonl
+from ingest.jsonl import read_jsonl, read_jsonl_lines
 from ingest.records import ConceptRecord
+from kg.errors import IngestError
+from kg.graph import statements as st
 from kg.graph.model import ConceptRelation, LocalPractice, Node, Relationship
 from kg.graph.semantic_types import semantic_types
 from kg.graph.store import GraphStore
@@ -72,9 +74,53 @@ def _load_relationships(
     summary: LoadSummary | None,
     show_progress: bool,
 ) -> LoadSummary:
+    """Write the file's relationships a batch at a time. Like a malformed line, the first
+    row naming a concept the graph does not hold stops the load with its file and line,
+    after the rows before it (in its batch too) are written; no row after it is."""
     summary = summary or LoadSummary()
-    summary.add(kind, store.upsert_relationships(read_jsonl(path, model, show_progress=show_progress)))
+    pending: list[tuple[int, ConceptRelation | LocalPractice]] = []
+    try:
+        for numbered in read_jsonl_lines(path, model, show_progress=show_progress):
+            pending.append(numbered)
+            if len(pending) >= store.batch_size:
+                batch, pending = pending, []
+                _write_relationships(store, path, batch, kind, summary)
+    except IngestError:
+        _write_relationships(store, path, pending, kind, summary)  # the rows before the bad one
+        raise
+    _write_relationships(store, path, pending, kind, summary)
     return summary
+
+
+def _write_relationships(
+    store: GraphStore,
+    path: Path,
+    batch: list[tuple[int, ConceptRelation | LocalPractice]],
+    kind: str,
+    summary: LoadSummary,
+) -> None:
+    """Write the rows before the first one with an end not in the graph, then report it."""
+    if not batch:
+        return
+    cuis = sorted({cui for _, row in batch for cui in (row.head, row.tail)})
+    missing = {found["key"] for found in store.execute(st.missing_nodes("Concept"), keys=cuis)}
+    bad = next(
+        ((index, end, cui) for index, (_, row) in enumerate(batch) for end, cui in _ends(row) if cui in missing),
+        None,
+    )
+    good = batch if bad is None else batch[: bad[0]]
+    summary.add(kind, store.upsert_relationships(row for _, row in good))
+    if bad is not None:
+        index, end, cui = bad
+        raise IngestError(
+            f"{end}: concept {cui} ({end} CUI) is not in the graph; load its concept first, then this file again",
+            path=str(path),
+            line=batch[index][0],
+        )
+
+
+def _ends(row: ConceptRelation | LocalPractice) -> tuple[tuple[str, str], tuple[str, str]]:
+    return ("head", row.head), ("tail", row.tail)
 
 
 def load_relations(

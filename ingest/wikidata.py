@@ -28,6 +28,7 @@ from pathlib import Path
 from ingest.compressed import numbered_lines
 from ingest.languages import SUPPORTED_LANGS, term_language, term_text
 from ingest.merge import Incoming, merge_in_batches
+from ingest.storable import check_text
 from ingest.vocabulary import LoadSummary
 from ingest.wikidata_read import Entity, dump_entities, sparql_entities
 from kg.errors import IngestError
@@ -91,7 +92,7 @@ def load_wikidata(
         entities = sparql_entities(path, show=show_progress)
     else:
         entities = dump_entities(path, summary, show=show_progress)
-    merge_in_batches(store, _records(entities, tui, set(langs), summary), summary)
+    merge_in_batches(store, _records(entities, tui, set(langs), summary, path), summary)
     return summary
 
 
@@ -107,7 +108,7 @@ def _is_sparql(path: Path) -> bool:
 
 
 def _records(
-    entities: Iterator[Entity], tui: str | None, langs: Collection[str], summary: LoadSummary
+    entities: Iterator[Entity], tui: str | None, langs: Collection[str], summary: LoadSummary, path: Path
 ) -> Iterator[Incoming]:
     for entity in entities:
         cuis = [cui for cui in entity.cuis if _CUI.fullmatch(cui)]
@@ -117,12 +118,20 @@ def _records(
         elif len(cuis) > 1:
             summary.add("entities_several_cuis", 1)
         else:
-            yield _incoming(entity, cuis[0], tui, langs)
+            yield _incoming(entity, cuis[0], tui, langs, path)
 
 
-def _incoming(entity: Entity, cui: str, tui: str | None, langs: Collection[str]) -> Incoming:
+def _incoming(entity: Entity, cui: str, tui: str | None, langs: Collection[str], path: Path) -> Incoming:
     source = f"Wikidata {entity.qid}, CC0"
     terms: dict[str, Term] = {}
+    for field, names in (("labels", entity.labels), ("aliases", entity.aliases)):
+        for tag, text in names:
+            lang = term_language(tag, langs)
+            if lang is not None:
+                check_text(text, f"{field}.{tag[:20]}", path, entity.line)
+    for field, values in (("P494", entity.icd10), ("P486", entity.mesh)):
+        for value in values:
+            check_text(value, f"claims.{field}", path, entity.line)
     for tag, text in (*entity.labels, *entity.aliases):
         lang = term_language(tag, langs)
         if lang is not None and (stored := term_text(lang, text)):
@@ -132,7 +141,9 @@ def _incoming(entity: Entity, cui: str, tui: str | None, langs: Collection[str])
     tuis = sorted({CLASS_TUIS[c] for c in entity.classes if c in CLASS_TUIS}) or ([tui] if tui else [])
     concept = None
     if tuis:
-        concept = Concept(cui=cui, name=_name(entity, terms.values()), semantic_types=tuis, source=source, xrefs=xrefs)
+        # The name may be a label of a language not loaded, which was not checked above.
+        name = check_text(_name(entity, terms.values()), "labels", path, entity.line)
+        concept = Concept(cui=cui, name=name, semantic_types=tuis, source=source, xrefs=xrefs)
     return Incoming(cui=cui, terms=list(terms.values()), concept=concept, xrefs=xrefs)
 
 

@@ -28,6 +28,7 @@ from ingest.compressed import numbered_lines
 from ingest.json_stream import JsonArrayStream
 from ingest.jsonl import describe_validation_error, json_problem
 from ingest.languages import CHINESE_TAGS, SUPPORTED_LANGS
+from ingest.storable import check_text
 from ingest.vocabulary import LoadSummary
 from kg.errors import IngestError
 
@@ -206,15 +207,21 @@ def sparql_entities(path: Path, *, show: bool = False) -> Iterator[Entity]:
     """
     with numbered_lines(path, show=show) as lines:
         stream = JsonArrayStream(lines, path, ("results", "bindings"))
+        rows = iter(stream)
         current: Entity | None = None
-        for line, raw in stream:
-            if current is None:
-                _check_head(stream.others, path)
+        while True:
             try:
-                row = _BINDING.validate_python(raw)
-            except ValidationError as exc:
-                raise IngestError(describe_validation_error(exc), path=str(path), line=line) from None
-            qid = _qid(row.get("item"), "item", path, line)
+                item = next(rows, None)
+                if item is None:
+                    break
+                line, raw = item
+                if current is None:
+                    _check_head(stream.others, path)
+                row, qid = _checked_row(raw, path, line)
+            except IngestError:
+                if current is not None:
+                    yield current  # what the rows of its entity before the bad one say
+                raise
             if current is None or current.qid != qid:
                 if current is not None:
                     yield current
@@ -243,15 +250,31 @@ def _qid(term: _RdfTerm | None, name: str, path: Path, line: int) -> str:
     return match.group(1)
 
 
-def _add_row(entity: Entity, row: dict[str, _RdfTerm], path: Path, line: int) -> None:
-    cui = row.get("cui")
-    if cui is None:
+def _checked_row(raw: Any, path: Path, line: int) -> tuple[dict[str, _RdfTerm], str]:
+    """One row, checked whole before any of it is added to its entity; and its item's id."""
+    try:
+        row = _BINDING.validate_python(raw)
+    except ValidationError as exc:
+        raise IngestError(describe_validation_error(exc), path=str(path), line=line) from None
+    qid = _qid(row.get("item"), "item", path, line)
+    if row.get("cui") is None:
         raise IngestError("cui: missing (every row of the query binds ?cui)", path=str(path), line=line)
+    for name, bound in row.items():
+        if name in {"label", "alias", "icd10", "mesh"}:
+            check_text(bound.value, name, path, line)
+        if name in {"label", "alias"} and bound.lang is None:
+            raise IngestError(f"{name}: a label without its language (xml:lang)", path=str(path), line=line)
+    if (term := row.get("class")) is not None:
+        _qid(term, "class", path, line)
+    return row, qid
+
+
+def _add_row(entity: Entity, row: dict[str, _RdfTerm], path: Path, line: int) -> None:
+    """Add a row `_checked_row` passed to its entity."""
+    cui = row["cui"]
     _add(entity.cuis, cui.value.strip())
     for name, names in (("label", entity.labels), ("alias", entity.aliases)):
-        if (term := row.get(name)) is not None:
-            if term.lang is None:
-                raise IngestError(f"{name}: a label without its language (xml:lang)", path=str(path), line=line)
+        if (term := row.get(name)) is not None and term.lang is not None:
             _add(names, (term.lang, term.value))
     for name, values in (("icd10", entity.icd10), ("mesh", entity.mesh)):
         if (term := row.get(name)) is not None:

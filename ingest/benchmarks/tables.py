@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ingest.benchmarks.collect import row_error
-from ingest.jsonl import json_problem
+from ingest.jsonl import json_problem, parse_json
+from ingest.progress import bounded_lines
 
 __all__ = ["TABLE_SUFFIXES", "Row", "Table", "first_record", "open_table"]
 
@@ -197,7 +197,7 @@ def _jsonl(path: Path) -> Iterator[Row]:
     except OSError as exc:
         raise row_error(f"cannot open: {exc.strerror}", path, None) from None
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in bounded_lines(handle, path):
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
@@ -206,8 +206,8 @@ def _jsonl(path: Path) -> Iterator[Row]:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
+                record = parse_json(line)  # at most MAX_JSON_DEPTH deep: json.loads recurses per level
+            except ValueError:  # JSONDecodeError is one
                 yield Row(path, number, problem=json_problem(line))
                 continue
             if not isinstance(record, dict):
