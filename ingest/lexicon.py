@@ -25,6 +25,7 @@ from ingest.storable import check_record
 from ingest.vocabulary import LoadSummary
 from kg.errors import IngestError
 from kg.graph import statements as st
+from kg.graph.keys import keyed_row
 from kg.graph.model import Term
 from kg.graph.model.base import Lang, NonEmpty
 from kg.graph.model.vocabulary import ConceptId, TermText
@@ -260,7 +261,7 @@ def _write_terms(store: GraphStore, terms: list[Term], summary: LoadSummary) -> 
 def _write_learned(store: GraphStore, terms: list[Term], summary: LoadSummary) -> None:
     # One statement creates the term only if its key is new, and links it.
     if terms:
-        rows = [{"key": term.key, "cui": term.cui, "props": term.properties()} for term in terms]
+        rows = [{"cui": term.cui, **keyed_row("key", term.key, term.properties())} for term in terms]
         written = store.execute(st.ADD_LEARNED_TERMS, rows=rows)
         summary.add("learned_terms", len(rows))
         summary.add("concept_links", written[0]["written"] if written else 0)

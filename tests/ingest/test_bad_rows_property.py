@@ -17,19 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-hypothesis = pytest.importorskip("hypothesis", reason="pip install '.[test]' for the property tests")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from ingest.corpus import load_corpus  # noqa: E402
-from ingest.lexicon import load_lexicon  # noqa: E402
-from ingest.obo import load_obo, obo_concept_id  # noqa: E402
-from ingest.umls import load_umls  # noqa: E402
-from ingest.vocabulary import load_concepts, load_practice, load_relations  # noqa: E402
-from ingest.wikidata import load_wikidata  # noqa: E402
-from kg import GraphStore, IngestError, load_settings, open_store  # noqa: E402
-from kg.graph.model import Concept  # noqa: E402
+from ingest.corpus import load_corpus
+from ingest.lexicon import load_lexicon
+from ingest.obo import load_obo, obo_concept_id
+from ingest.umls import load_umls
+from ingest.vocabulary import load_concepts, load_practice, load_relations
+from ingest.wikidata import load_wikidata
+from kg import GraphStore, IngestError, load_settings, open_store
+from kg.graph.model import Concept
 
 ANCHOR, OTHER, ABSENT = "C0000001", "C0000002", "C0999999"
 CYPHERISH = [

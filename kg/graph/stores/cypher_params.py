@@ -4,7 +4,8 @@ FalkorDB takes query parameters as Cypher literals in front of the query text. T
 library builds them with a generic recursive function; batched upserts send millions of
 values, and that function plus our own safety walk over the same values took half the
 client's time. This builds the header in one typed pass and refuses what cannot be sent
-on the way (NUL characters end the command text early; inf and nan are no literals).
+on the way (NUL characters end the command text early; U+0001 is stored but a key holding
+it is never matched again, so each MERGE would add a copy; inf and nan are no literals).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ __all__ = ["params_header", "literal"]
 
 
 def _string(value: str) -> str:
-    if "\x00" in value:
-        raise GraphStoreError(f"cannot store text containing a NUL character: {value[:60]!r}")
+    if "\x00" in value or "\x01" in value:
+        what = "a NUL character" if "\x00" in value else "the control character U+0001"
+        raise GraphStoreError(f"cannot store text containing {what}: {excerpt(value, 60)}")
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
