@@ -80,8 +80,25 @@ def open_store(ctx: typer.Context) -> Iterator[GraphStore]:
     store = open_graph_store(settings(ctx))
     try:
         yield store
-    finally:
+    except BaseException as failed:
+        _close_after(store, failed)
+        raise
+    store.close()
+
+
+def _close_after(store: GraphStore, failed: BaseException) -> None:
+    """Close the store of a command that failed. When closing fails too (its writes could
+    not be saved: a full disk), the user hears of both; a second error of the same family
+    replaces the first, as it says where things are now."""
+    from kg.errors import MedcoreError
+    from kg.graph.stores.snapshots import SnapshotError
+
+    try:
         store.close()
+    except MedcoreError as closing:
+        if isinstance(failed, SnapshotError) and isinstance(closing, SnapshotError):
+            raise closing from None
+        print(f"{type(closing).__name__}: {closing}", file=sys.stderr, flush=True)
 
 
 def usage_error(message: str, option: str | None = None) -> typer.BadParameter:

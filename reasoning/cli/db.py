@@ -56,7 +56,10 @@ def db_start(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 
 @db_app.command("stop")
 def db_stop(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """Stop the daemon (now, or when the last attached process closes)."""
+    """Stop the daemon (now, or when the last attached process closes).
+
+    It always stops: if its snapshot cannot be saved (a full disk), it stops without it and
+    exits 1 saying what was lost."""
     server = _server(ctx)
     if not server.stop() and not as_json:
         console().print("Other processes are attached; the server stops when the last one closes.")

@@ -1,4 +1,8 @@
-"""Runs Cypher on the embedded FalkorDB server of a data directory."""
+"""Runs Cypher on the embedded FalkorDB server of a data directory.
+
+A runner that changed the graph saves it when it closes, so that a command reports its
+writes only once they are on disk; a save that fails (a full disk) is an error saying so.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from kg.errors import GraphConnectionError, GraphStoreError, ReadOnlyError
 from kg.graph.dialect import Engine
 from kg.graph.stores.cypher_params import params_header
 from kg.graph.stores.embedded import EmbeddedServer, connect
+from kg.graph.stores.snapshots import log_size, save_failure
 
 __all__ = ["FalkorDBRunner"]
 
@@ -24,6 +29,21 @@ _PROBE_TIMEOUT_S = 10.0
 _FREEZE_RESTARTS = 3
 # How FalkorDB refuses a write sent with GRAPH.RO_QUERY.
 _WRITE_REFUSED = "is to be executed only on read-only queries"
+# How redis refuses writes after a background save failed (stop-writes-on-bgsave-error).
+_SAVE_FAILED = "MISCONF"
+# The statistics of a query that changed the graph.
+_CHANGES = (
+    "nodes_created",
+    "nodes_deleted",
+    "relationships_created",
+    "relationships_deleted",
+    "properties_set",
+    "properties_removed",
+    "labels_added",
+    "labels_removed",
+    "indices_created",
+    "indices_deleted",
+)
 
 
 class FalkorDBRunner:
@@ -34,9 +54,10 @@ class FalkorDBRunner:
     def __init__(
         self, directory: Path, *, graph: str = "medcore", startup_timeout_s: float = 120, query_timeout_s: float = 600
     ):
-        self.server = EmbeddedServer(directory, startup_timeout_s=startup_timeout_s)
+        self.server = EmbeddedServer(directory, startup_timeout_s=startup_timeout_s, save_timeout_s=query_timeout_s)
         self.description = f"embedded FalkorDB in {directory}"
         self._timeout_s = query_timeout_s
+        self._wrote = False
         self.server.attach()
         try:
             self._db = falkordb.FalkorDB(
@@ -91,6 +112,9 @@ class FalkorDBRunner:
                 raise ReadOnlyError(
                     f"{self.description} refused the statement: it writes, and it was sent read-only"
                 ) from exc
+            if str(exc).startswith(_SAVE_FAILED):
+                # The log offset is unknown here: the failed save's lines are in the tail read.
+                raise save_failure(self.server.files, max(0, log_size(self.server.files) - 4096), "refused") from exc
             raise GraphStoreError(str(exc)) from exc
         except redis.exceptions.TimeoutError as exc:
             raise GraphConnectionError(
@@ -99,15 +123,19 @@ class FalkorDBRunner:
             ) from exc
         except (redis.exceptions.ConnectionError, OSError) as exc:
             raise GraphConnectionError(f"{self.description} is unreachable: {exc}") from exc
+        if not read_only and not self._wrote:
+            self._wrote = any(getattr(result, change, 0) for change in _CHANGES)
         names = [column[1] if isinstance(column, list) else column for column in result.header]
         names = [n.decode() if isinstance(n, bytes) else n for n in names]
         return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
 
     def close(self) -> None:
+        """Detach; if this runner changed the graph, first save it (`SnapshotError`, or
+        `DiskFullError`, when that fails: the server then keeps the writes in memory)."""
         try:
             self._db.connection.close()
         finally:
-            self.server.detach()
+            self.server.detach(wrote=self._wrote)
 
 
 def _plain(value: Any) -> Any:
