@@ -226,3 +226,24 @@ def test_attach_waits_for_a_stopping_server_only_so_long(home: Path, monkeypatch
             server.attach()
     finally:
         stuck.close()
+
+
+def test_a_full_disk_outside_the_graph_is_said_as_plainly(small_disk: Path, tmp_path: Path) -> None:
+    """The seed's graph fits on 2 MiB, the linking index a corpus load caches beside it does
+    not: the same one-line error, naming the home."""
+    home = small_disk / "home"
+    assert _mount("-o", "remount,size=2m", str(small_disk)).returncode == 0
+    assert _medcore(home, "kg", "build", "-q").returncode == 0
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text('{"title": "fever", "content": "Fever and malaria.", "lang": "en", "source": "test"}\n')
+
+    done = _medcore(home, "ingest", "corpus", str(corpus), "--json", "-q")
+    assert done.returncode == 1
+    assert done.stdout == "" and "Traceback" not in done.stderr
+    assert f"DiskFullError: disk full at {home}" in done.stderr and "free space and re-run" in done.stderr
+
+    _grow(small_disk)
+    done = _medcore(home, "ingest", "corpus", str(corpus), "--json", "-q")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["loaded"]["documents"] == 1
+    assert _counts(home)["nodes"]["Document"] == 1

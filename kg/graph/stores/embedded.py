@@ -27,7 +27,7 @@ from redis.retry import Retry
 
 from kg.errors import GraphConnectionError
 from kg.graph.stores.files import FileLock, ServerFiles, pid_alive
-from kg.graph.stores.snapshots import SnapshotError, log_size, save_failure
+from kg.graph.stores.snapshots import SnapshotError, log_size, save_failure, snapshot_path
 from kg.settings import private_dir
 
 __all__ = ["EmbeddedServer", "ServerStatus", "connect"]
@@ -148,7 +148,11 @@ class EmbeddedServer:
         clients = FileLock(self.files.clients_lock)
         try:
             if not self._acquire_exclusive(clients):
-                return False
+                if clients.acquire(shared=True, blocking=False):
+                    return False  # held shared: processes are attached
+                # Held exclusively: another process is stopping it (its supervisor retrying
+                # a save, say); wait for that to end, bounded, then finish the job.
+                self._lock_within(clients, self.save_timeout_s + _EXIT_WAIT_S, "stop")
             self._shutdown(discard_unsaved=True, report=True)
             return True
         finally:
@@ -320,10 +324,11 @@ class EmbeddedServer:
         failure: SnapshotError | None = None
         try:
             unsaved = int(client.info("persistence").get("rdb_changes_since_last_save", 1))
+            # Nothing unsaved (a SAVE just ran) and a snapshot on disk: it is current.
+            current = unsaved == 0 and snapshot_path(self.files).exists()
             offset = log_size(self.files)
             try:
-                # Nothing unsaved (a SAVE just ran): the snapshot on disk is current.
-                client.shutdown(save=unsaved > 0, nosave=unsaved == 0)
+                client.shutdown(save=not current, nosave=current)
             except redis.exceptions.ResponseError as exc:
                 if not discard_unsaved:
                     error = save_failure(self.files, offset, "kept")
