@@ -253,6 +253,10 @@ class EmbeddedServer:
             return "ok"
         except redis.exceptions.BusyLoadingError:
             return "loading"
+        except redis.exceptions.ResponseError:
+            # It answers, with an error: redis refuses even PING once a background save
+            # failed (MISCONF, a full disk); reads still work, writes say why they cannot.
+            return "ok"
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
             return "down"
         finally:

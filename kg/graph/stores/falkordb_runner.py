@@ -13,6 +13,7 @@ from typing import Any
 
 import falkordb
 import redis
+from falkordb.query_result import QueryResult
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -82,6 +83,8 @@ class FalkorDBRunner:
             except redis.exceptions.TimeoutError:
                 pass
             except redis.exceptions.ResponseError as exc:
+                if str(exc).startswith(_SAVE_FAILED):
+                    return  # it answers; writes will say that it cannot save
                 raise GraphStoreError(f"{self.description}: graph {graph!r}: {exc}") from exc
             except (redis.exceptions.ConnectionError, OSError) as exc:
                 raise GraphConnectionError(f"{self.description} is unreachable: {exc}") from exc
@@ -104,9 +107,8 @@ class FalkorDBRunner:
         return self._run(query, params, read_only=True)
 
     def _run(self, query: str, params: Mapping[str, Any] | None, *, read_only: bool) -> list[dict[str, Any]]:
-        send = self._graph.ro_query if read_only else self._graph.query
         try:
-            result = send(params_header(params) + query)
+            result = self._send(params_header(params) + query, read_only=read_only)
         except redis.exceptions.ResponseError as exc:
             if read_only and _WRITE_REFUSED in str(exc):
                 raise ReadOnlyError(
@@ -114,7 +116,8 @@ class FalkorDBRunner:
                 ) from exc
             if str(exc).startswith(_SAVE_FAILED):
                 # The log offset is unknown here: the failed save's lines are in the tail read.
-                raise save_failure(self.server.files, max(0, log_size(self.server.files) - 4096), "refused") from exc
+                offset = max(0, log_size(self.server.files) - 4096)
+                raise save_failure(self.server.files, offset, "refused") from exc
             raise GraphStoreError(str(exc)) from exc
         except redis.exceptions.TimeoutError as exc:
             raise GraphConnectionError(
@@ -128,6 +131,24 @@ class FalkorDBRunner:
         names = [column[1] if isinstance(column, list) else column for column in result.header]
         names = [n.decode() if isinstance(n, bytes) else n for n in names]
         return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
+
+    def _send(self, text: str, *, read_only: bool) -> QueryResult:
+        if read_only:
+            return self._graph.ro_query(text)
+        try:
+            return self._graph.query(text)
+        except redis.exceptions.ResponseError as exc:
+            if not str(exc).startswith(_SAVE_FAILED):
+                raise
+            refused = exc
+        # After a failed save redis refuses GRAPH.QUERY, reads included: a read goes through
+        # read-only; a write is refused again, for the reason MISCONF gives.
+        try:
+            return self._graph.ro_query(text)
+        except redis.exceptions.ResponseError as exc:
+            if _WRITE_REFUSED in str(exc):
+                raise refused from None
+            raise
 
     def close(self) -> None:
         """Detach; if this runner changed the graph, first save it (`SnapshotError`, or

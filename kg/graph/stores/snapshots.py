@@ -53,18 +53,18 @@ def save_failure(files: ServerFiles, log_offset: int, outcome: Outcome) -> Snaps
     """The error for a save that just failed (`log_offset`: the log's size before it)."""
     lost = _lost(files)
     after = {
-        "kept": "the server keeps the unsaved writes in memory and saves them once it can; "
-        "`medcore db stop` discards them",
+        "kept": "the server keeps the unsaved writes in memory and saves them once it can "
+        "(`medcore db stop` discards them)",
         "stopped": "the server was stopped without saving, as asked",
         "refused": "the server refuses writes until it can save",
     }[outcome]
     free = _free_bytes(files.directory)
     if _disk_full(files, log_offset, free):
         shown = f" ({_size(free)} free)" if free is not None else ""
-        return DiskFullError(f"disk full at {files.directory}{shown}; free space and re-run; {lost} ({after})")
+        return DiskFullError(f"disk full at {files.directory}{shown}; free space and re-run; {lost}; {after}")
     return SnapshotError(
         f"the embedded FalkorDB server could not save its snapshot in {files.directory} "
-        f"(see {files.log}); fix that and re-run; {lost} ({after})"
+        f"(see {files.log}); fix that and re-run; {lost}; {after}"
     )
 
 
