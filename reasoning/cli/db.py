@@ -32,7 +32,11 @@ def _server(ctx: typer.Context) -> EmbeddedServer:
     current = settings(ctx)
     if not current.is_embedded:
         raise ConfigError("`medcore db` manages the embedded store; the graph URI points elsewhere")
-    return EmbeddedServer(current.graph_dir, startup_timeout_s=current.graph_startup_timeout_s)
+    return EmbeddedServer(
+        current.graph_dir,
+        startup_timeout_s=current.graph_startup_timeout_s,
+        save_timeout_s=current.graph_query_timeout_s,
+    )
 
 
 def _print_status(server: EmbeddedServer, as_json: bool) -> None:

@@ -262,3 +262,18 @@ def test_a_full_disk_outside_the_graph_is_said_as_plainly(small_disk: Path, tmp_
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["loaded"]["documents"] == 1
     assert _counts(home)["nodes"]["Document"] == 1
+
+
+def test_db_stop_ends_a_server_whose_supervisor_was_killed(small_disk: Path, ontology: Path) -> None:
+    """Killed, the supervisor leaves redis a SIGTERM, whose save fails on the full disk: the
+    orphan keeps running (with the writes), serves commands, and `db stop` still ends it."""
+    home = small_disk / "home"
+    _fails_for_a_full_disk(home, ontology)
+    supervisor, server = _server_pids(home)
+    os.kill(supervisor, signal.SIGKILL)  # type: ignore[arg-type]
+    assert _wait_until_dead(supervisor)
+    assert pid_alive(server)
+    _exact(_counts(home))
+    stopped = _medcore(home, "db", "stop")
+    assert stopped.returncode == 1 and "stopped without saving" in stopped.stderr
+    assert _wait_until_dead(server)
