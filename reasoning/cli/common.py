@@ -7,7 +7,9 @@ they are used, so that `medcore --help` and argument errors come back at once.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -75,13 +77,50 @@ def settings(ctx: typer.Context) -> Settings:
 
 @contextmanager
 def open_store(ctx: typer.Context) -> Iterator[GraphStore]:
+    """The store of this command, closed at the end. A full disk met on the way (the graph's
+    snapshot, a cache, an output file) is one plain `DiskFullError` naming where."""
     from kg.graph.store import open_store as open_graph_store
 
     store = open_graph_store(settings(ctx))
     try:
         yield store
-    finally:
+    except BaseException as failed:
+        closed = _close_after(store, failed)
+        if _no_space(failed):
+            raise _disk_full(ctx, failed, saved=closed) from failed
+        raise
+    store.close()
+
+
+def _close_after(store: GraphStore, failed: BaseException) -> bool:
+    """Close the store of a command that failed. When closing fails too (its writes could
+    not be saved: a full disk), the user hears of both; when both are a full disk, the
+    store's error replaces the first, as it says what was saved. Whether it closed cleanly."""
+    from kg.errors import MedcoreError
+    from kg.graph.stores.snapshots import SnapshotError
+
+    try:
         store.close()
+    except MedcoreError as closing:
+        if isinstance(closing, SnapshotError) and (isinstance(failed, SnapshotError) or _no_space(failed)):
+            raise closing from None
+        print(f"{type(closing).__name__}: {closing}", file=sys.stderr, flush=True)
+        return False
+    return True
+
+
+def _no_space(error: BaseException) -> bool:
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def _disk_full(ctx: typer.Context, error: BaseException, *, saved: bool) -> Exception:
+    """`saved`: the store closed cleanly, so what this command wrote to the graph is saved."""
+    from kg.graph.stores.snapshots import DiskFullError
+
+    filename = getattr(error, "filename", None)
+    where = Path(os.fsdecode(filename)).parent if filename else settings(ctx).home
+    graph = "the graph's writes so far are saved" if saved else "the graph could not be closed cleanly"
+    return DiskFullError(f"disk full at {where}; free space and re-run ({graph})")
 
 
 def usage_error(message: str, option: str | None = None) -> typer.BadParameter:

