@@ -2,25 +2,35 @@
 
 The dictionary matcher (`kg.linking.mentions`) finds terms anywhere in Japanese, Chinese and
 Thai text and inside Korean words, so it also finds them inside other words: がん (cancer) in
-がんばって, ไอ (cough) in ไอศกรีม (ice cream), 한방 (Korean medicine) in 한방울 (a drop), 中风
-(stroke) across 其中|风险. Here a tokenizer of the text's language says where its words begin
-and end, and a match counts only if it starts and ends on those boundaries (a term of
-several words is fine).
+がんばって, コレラ (cholera) in これら (folded alike), ไอ (cough) in ไอศกรีม (ice cream), 한방
+(Korean medicine) in 한방울 (a drop), 中风 (stroke) across 其中|风险. Here a tokenizer of the
+text's language says where its words begin and end, and a match counts only if it starts and
+ends on those boundaries (a term of several words is fine).
 
 A term inside one word still counts when the rest of that word stands alone as a word: a
-medical compound is about its parts (糖尿病 in 糖尿病人 "diabetic", がん in 胃がん "stomach
+medical compound is about its parts (糖尿病 in 糖尿病人 "diabetic", がん in 肺がん "lung
 cancer", ไข้ in เป็นไข้ "to have a fever", 당뇨병 in 당뇨병성 "diabetic"), and when the compound
 itself is a term the longest match already takes it. What stands alone: Han characters in
 Chinese and Japanese (each is a morpheme; kana left over is an inflection or another word,
 as ばっ in がんばっ), a word of the tokenizer's dictionary in Thai and Korean (ศกรีม is not).
+A term that crosses a word boundary and cuts a word at its edge does not count, even inside a
+compound: jieba reads 肺结核病人 as 肺结核病|人, so 病人 (patient) is not linked there while 肺结核
+is; that shape is the one of 中风 in 其中|风险, and a missed mention costs less than a wrong one.
 
-Only the sentences holding a match whose edge falls between two letters of these scripts
-are tokenized, once per call, and only when that match gets its turn in the longest-first
-choice: text without such a match costs nothing. The tokenizers ship their dictionaries in
-their packages (nothing is downloaded at run time): MeCab (fugashi) with IPAdic for
-Japanese and mecab-ko-dic for Korean, jieba (rjieba) for Chinese, newmm (nlpO3) with
-PyThaiNLP's word list for Thai. Each loads on first use, once per process; a missing one is
-an error naming the package, never a silent fallback to matching anywhere.
+Speed (mention finding must stay above a million characters a second): a tokenizer is asked
+only about a match's edge that falls between two letters of the same kind (two Han
+characters, two hiragana, two katakana, two Hangul syllables, two Thai letters) or, at a
+match's start, from Han to hiragana (okurigana: 生|まれ). Where the script changes (糖尿病|と,
+は|コレラ), at a space or punctuation, the edge is a word boundary without asking. Then only
+the stretch holding that edge is tokenized, once per call: a run of text between spaces and
+punctuation (a clause in Japanese and Chinese, an eojeol in Korean, a phrase in Thai, where
+spaces part phrases), and only when that match gets its turn in the longest-first choice.
+
+The tokenizers ship their dictionaries in their packages (nothing is downloaded at run time):
+MeCab (fugashi) with IPAdic for Japanese and mecab-ko-dic for Korean, jieba (rjieba) for
+Chinese, newmm (nlpO3) with PyThaiNLP's word list for Thai. Each loads on first use, once per
+process; a missing one is an error naming the package, never a silent fallback to matching
+anywhere.
 """
 
 from __future__ import annotations
@@ -37,22 +47,41 @@ __all__ = ["SEGMENTED", "TokenizerMissing", "WordBoundaries", "judges", "tokeniz
 
 SEGMENTED = frozenset({"ja", "zh", "ko", "th"})
 
-# Letters of the scripts matched without word boundaries: Han (with 々 and 〇), kana and the
-# prolonged sound mark, Hangul syllables and jamo, Thai.
-_LETTER = re.compile(
-    "[\u3005\u3007\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-    "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3\u0e01-\u0e5b]"
-)
 _INSIDE, _BOUNDARY, _UNKNOWN = 0, 1, 2
-_TWO_LETTERS = re.compile(f"{_LETTER.pattern}{{2}}")
-_HAN = re.compile("[\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Kinds of letters: an edge between two letters of one kind may be inside a word.
+_OTHER, _HAN, _HIRAGANA, _KATAKANA, _HANGUL, _THAI = 0, 1, 2, 3, 4, 5
+_KIND_RANGES = (
+    (0x0E01, 0x0E5B, _THAI),
+    (0x1100, 0x11FF, _HANGUL),
+    (0x3005, 0x3005, _HAN),  # 々
+    (0x3007, 0x3007, _HAN),  # 〇
+    (0x3041, 0x309F, _HIRAGANA),
+    (0x30A1, 0x30FA, _KATAKANA),
+    (0x30FC, 0x30FF, _KATAKANA),  # ー, the prolonged sound mark, and the iteration marks
+    (0x3130, 0x318F, _HANGUL),
+    (0x3400, 0x4DBF, _HAN),
+    (0x4E00, 0x9FFF, _HAN),
+    (0xAC00, 0xD7A3, _HANGUL),
+    (0xF900, 0xFAFF, _HAN),
+    (0xFF66, 0xFF9F, _KATAKANA),
+)
+_HAN_RUN = re.compile("[\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HIRAGANA_WORD = re.compile("[\u3041-\u3096\u309d\u309e\u30fc]+")
 _KATAKANA_WORD = re.compile("[\u30a1-\u30fa\u30fc\u30fd\u30fe\uff66-\uff9f]+")
-# A stretch tokenized on its own: a sentence or a line. (Commas and brackets would do as
-# well, but each call of a tokenizer costs a few microseconds beside its text; and spaces
-# stay in: the Korean tokenizer reads a word better with the words around it, 세르트랄린을
-# alone is 세르|트|랄|린을, in a sentence 세르트랄린|을.)
-_STRETCH = re.compile("[^\n\r.!?\u3002\uff01\uff0e\uff1f]+[.!?\u3002\uff01\uff0e\uff1f]*")
+# A stretch tokenized on its own: text between spaces and punctuation. (Each call of a
+# tokenizer costs a couple of microseconds beside its text, but most stretches hold no edge
+# to check; and MeCab leaves spaces out of its words, so a stretch without them maps its
+# words back to offsets by their lengths alone.)
+_STRETCH = re.compile(
+    "[^\\s.!?,;:()\\[\\]{}\"'\u3001\u3002\u3008-\u3011\u3014-\u301b\u30fb"
+    "\uff01\uff08\uff09\uff0c\uff0e\uff1a\uff1b\uff1f\uff3b\uff3d\uff5b\uff5d\uff64\u2018\u2019\u201c\u201d]+"
+)
+
+
+@cache
+def _kinds() -> dict[str, int]:
+    """The kind of each letter of these scripts (a dict: looked up for every edge checked)."""
+    return {chr(code): kind for low, high, kind in _KIND_RANGES for code in range(low, high + 1)}
 
 
 class TokenizerMissing(RuntimeError):
@@ -64,11 +93,14 @@ class Tokenizer(Protocol):
     # Thai's dictionary holds phrases (เป็นโรค "to have a disease", ออกมา "to come out"), while
     # every Han character and Hangul syllable is a word, so there it would let anything pass.
     splits_words: bool
+    # Whether what stands alone beside a term inside a word is Han characters, and only them
+    # (Chinese, Japanese): then kana beside it settles the question at once.
+    han_rest: bool
 
     def boundaries(self, stretch: str) -> list[int]:
-        """Where the words of `stretch` (a sentence) start and end, as offsets. (Plain
-        integers: a list of tuples per sentence would wake the garbage collector, which then
-        walks the whole lexicon.)"""
+        """Where the words of `stretch` (text without spaces) start and end, as offsets.
+        (Plain integers: a list of tuples per stretch would wake the garbage collector,
+        which then walks the whole lexicon.)"""
         ...
 
     def stands_alone(self, piece: str) -> bool:
@@ -77,27 +109,39 @@ class Tokenizer(Protocol):
 
 
 class WordBoundaries:
-    """The words of one text, tokenized lazily a sentence at a time."""
+    """The words of one text, tokenized lazily a stretch at a time."""
 
     def __init__(self, text: str, lang: str) -> None:
         self._text = text
-        self._tokenizer = tokenizer(lang)
+        self._lang = lang
+        self._kinds = _kinds()
+        self._tokenizer: Tokenizer | None = None
         self._stretches: list[tuple[int, int]] | None = None
         # For each position between characters: _BOUNDARY, _INSIDE a word, or _UNKNOWN until
-        # its sentence is tokenized. (This runs for most matches in a text: a byte array
-        # answers by index, and finds the word around a position with C's find.)
-        self._marks = bytearray([_UNKNOWN]) * (len(text) + 1)
+        # its stretch is tokenized. (A byte array answers by index, and finds the word
+        # around a position with C's find.) Made on the first edge that needs it.
+        self._marks: bytearray | None = None
 
     def cuts(self, start: int, end: int) -> bool:
         """Whether [start, end) of the text starts or ends inside a word, other than as a
         part of a compound whose rest stands alone, or (Thai) where the word reads as two
         words."""
         marks = self._marks
-        if marks[start] == _BOUNDARY and marks[end] == _BOUNDARY:  # most matches, once tokenized
+        if marks is not None and marks[start] == _BOUNDARY and marks[end] == _BOUNDARY:
+            return False  # a word or words of a stretch already tokenized
+        text, kinds = self._text, self._kinds
+        # An edge may fall inside a word between two letters of one kind, or, at the start,
+        # from Han to hiragana (okurigana); elsewhere the script says it is a boundary.
+        kind = kinds.get(text[start - 1], _OTHER) if start else _OTHER
+        check_start = kind != _OTHER and (
+            (after := kinds.get(text[start], _OTHER)) == kind or (kind == _HAN and after == _HIRAGANA)
+        )
+        kind = kinds.get(text[end], _OTHER) if end < len(text) else _OTHER
+        check_end = kind != _OTHER and kinds.get(text[end - 1], _OTHER) == kind
+        if not (check_start or check_end):  # most matches in real text: 糖尿病|と
             return False
-        text = self._text
-        check_start = marks[start] != _BOUNDARY and start > 0 and _TWO_LETTERS.match(text, start - 1) is not None
-        check_end = marks[end] != _BOUNDARY and _TWO_LETTERS.match(text, end - 1) is not None
+        if marks is None:
+            marks = self._marks = bytearray([_UNKNOWN]) * (len(text) + 1)
         if check_start and marks[start] == _UNKNOWN:
             self._tokenize(start)
         if check_end and marks[end] == _UNKNOWN:
@@ -109,13 +153,19 @@ class WordBoundaries:
     def _stands(self, start: int, end: int, cut_start: bool, cut_end: bool) -> bool:
         """Whether a match cutting the word at its start or end (or both) stands all the
         same: inside one word whose rest stands alone, or where the word reads as two."""
-        text, marks, stands = self._text, self._marks, self._tokenizer.stands_alone
+        assert self._marks is not None and self._tokenizer is not None  # set by _tokenize
+        text, marks, tokenizer_, kinds = self._text, self._marks, self._tokenizer, self._kinds
+        if tokenizer_.han_rest and (
+            (cut_start and kinds.get(text[start - 1]) != _HAN) or (cut_end and kinds.get(text[end]) != _HAN)
+        ):
+            return False  # kana beside the term in its word: がん|ばっ (the most frequent case)
+        stands = tokenizer_.stands_alone
         before = marks.rfind(_BOUNDARY, 0, start) if cut_start else start  # where the cut word starts
         after = marks.find(_BOUNDARY, end) if cut_end else end  # where the cut word ends
         inside_one_word = marks.find(_BOUNDARY, start + 1, end) < 0
         if inside_one_word and all(stands(piece) for piece in (text[before:start], text[end:after]) if piece):
-            return True  # a compound whose rest stands alone: 胃|がん, 糖尿病|人
-        if not self._tokenizer.splits_words:  # Han splits anywhere: 其中|风险 is not 其|中风|险
+            return True  # a compound whose rest stands alone: 肺|がん, 糖尿病|人
+        if not tokenizer_.splits_words:  # Han splits anywhere: 其中|风险 is not 其|中风|险
             return False
         # The cut word reads as two words there: เป็น|โรค, ออก|มา, but not ไอ|ศกรีม.
         next_boundary, last_boundary = marks.find(_BOUNDARY, start + 1), marks.rfind(_BOUNDARY, 0, end)
@@ -124,15 +174,17 @@ class WordBoundaries:
         return starts_well and ends_well
 
     def _tokenize(self, at: int) -> None:
-        """Mark the words of the sentence holding the character at `at` (a character
-        outside any is a word alone)."""
+        """Mark the words of the stretch holding the character at `at`."""
+        assert self._marks is not None
+        if self._tokenizer is None:
+            self._tokenizer = tokenizer(self._lang)
         if self._stretches is None:
             self._stretches = [m.span() for m in _STRETCH.finditer(self._text)]
         index = bisect_right(self._stretches, (at, len(self._text))) - 1
         low, high = self._stretches[index] if index >= 0 else (at, at)
         marks = self._marks
-        if not low <= at < high:
-            marks[at], marks[at + 1] = _BOUNDARY, _BOUNDARY
+        if not low <= at < high:  # a letter the stretches leave out (・): a word alone
+            marks[at] = marks[at + 1] = _BOUNDARY
             return
         marks[low : high + 1] = bytes(high + 1 - low)  # _INSIDE
         for offset in self._tokenizer.boundaries(self._text[low:high]):
@@ -160,12 +212,16 @@ def tokenizer(lang: str) -> Tokenizer:
 
 
 class _Locked:
-    """Serializes calls to a tokenizer that keeps state between calls (MeCab's lattice)."""
+    """Serializes calls into a tokenizer that keeps state between calls (MeCab's lattice)."""
 
-    def __init__(self, inner: Tokenizer) -> None:
+    def __init__(self, inner: Tokenizer, stateless_stands_alone: bool) -> None:
         self._inner = inner
         self._lock = threading.Lock()
         self.splits_words = inner.splits_words
+        self.han_rest = inner.han_rest
+        # Telling a Han rest needs no MeCab, and no lock: it is asked for most matches.
+        if stateless_stands_alone:
+            self.stands_alone = inner.stands_alone  # type: ignore[method-assign]
 
     def boundaries(self, stretch: str) -> list[int]:
         with self._lock:
@@ -208,6 +264,7 @@ class _MeCab:
         self._tagger: Any = fugashi.GenericTagger(f'-r /dev/null -d "{dicdir}"')
         self._wakati: Any = fugashi.GenericTagger(f'-r /dev/null -d "{dicdir}" -Owakati')
         self._han = han_stands_alone
+        self.han_rest = han_stands_alone
         self.splits_words = False  # every Hangul syllable, like every Han character, is a word
 
     def boundaries(self, stretch: str) -> list[int]:
@@ -215,7 +272,7 @@ class _MeCab:
 
     def stands_alone(self, piece: str) -> bool:
         if self._han:
-            return bool(_HAN.fullmatch(piece))
+            return bool(_HAN_RUN.fullmatch(piece))
         words = self._tagger(piece)
         return len(words) == 1 and not words[0].is_unk
 
@@ -224,7 +281,7 @@ def _japanese() -> Tokenizer:
     try:
         import ipadic
 
-        return _Locked(_MeCab(ipadic.DICDIR, han_stands_alone=True))
+        return _Locked(_MeCab(ipadic.DICDIR, han_stands_alone=True), stateless_stands_alone=True)
     except Exception as error:
         raise _missing("Japanese", "fugashi ipadic", error) from error
 
@@ -233,7 +290,7 @@ def _korean() -> Tokenizer:
     try:
         import mecab_ko_dic  # the python-mecab-ko-dic package
 
-        return _Locked(_MeCab(str(mecab_ko_dic.dictionary_path), han_stands_alone=False))
+        return _Locked(_MeCab(str(mecab_ko_dic.dictionary_path), han_stands_alone=False), stateless_stands_alone=False)
     except Exception as error:
         raise _missing("Korean", "fugashi python-mecab-ko-dic", error) from error
 
@@ -245,6 +302,7 @@ class _Jieba:
         import rjieba
 
         self.splits_words = False
+        self.han_rest = True
         self._cut: Callable[[str], list[str]] = rjieba.cut
         self._cut("糖尿病")  # loads the dictionary now, not in the middle of a text
 
@@ -252,7 +310,7 @@ class _Jieba:
         return _boundaries(stretch, self._cut(stretch))
 
     def stands_alone(self, piece: str) -> bool:
-        return bool(_HAN.fullmatch(piece))
+        return bool(_HAN_RUN.fullmatch(piece))
 
 
 def _chinese() -> Tokenizer:
@@ -278,6 +336,7 @@ class _Newmm:
         nlpo3.load_dict(str(files("pythainlp").joinpath("corpus", "words_th.txt")), "pythainlp")
         self._segment: Callable[[str, str], list[str]] = nlpo3.segment
         self.splits_words = True
+        self.han_rest = False
 
     def boundaries(self, stretch: str) -> list[int]:
         return _boundaries(stretch, self._segment(stretch, "pythainlp"))

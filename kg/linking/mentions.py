@@ -96,12 +96,7 @@ class DictionaryMatcher:
                 matches.append((start, -end, original, surface, key_id))
         if lang not in SEGMENTED:
             return _longest_first(matches)
-        words = WordBoundaries(text, lang)
-
-        def cuts(original: tuple[int, int], surface: str, key_id: int) -> bool:
-            return words.cuts(*original) and (judged is None or judged(key_id, surface))
-
-        return _longest_first(matches, cuts)
+        return _longest_first(matches, WordBoundaries(text, lang).cuts, judged)
 
     def _scanners(self) -> list[tuple[array[int], Any]]:
         if self._automaton is None and self._patterns:
@@ -126,16 +121,20 @@ def _cuts_a_word(text: str, start: int, end: int) -> bool:
 
 def _longest_first(
     matches: list[tuple[int, int, tuple[int, int], str, int]],
-    cuts: Callable[[tuple[int, int], str, int], bool] | None = None,
+    cuts: Callable[[int, int], bool] | None = None,
+    judged: Callable[[int, str], bool] | None = None,
 ) -> list[Span]:
-    """`cuts` (original span, surface, key id) refuses a match when it is its turn, not
+    """`cuts` (original start, end) refuses a match that cuts a word, unless `judged` (key
+    id, surface) says word boundaries cannot judge it; when it is the match's turn, not
     before: word boundaries are costly, and most matches lie under a longer one and never
     get a turn (refusing them all first would choose the same)."""
     matches.sort()  # by start, then longest (end is negated)
     spans: list[Span] = []
     covered = 0
     for start, neg_end, original, surface, key_id in matches:
-        if start < covered or (cuts is not None and cuts(original, surface, key_id)):
+        if start < covered:
+            continue
+        if cuts is not None and cuts(*original) and (judged is None or judged(key_id, surface)):
             continue
         covered = -neg_end
         spans.append(Span(original[0], original[1], surface, key_id))

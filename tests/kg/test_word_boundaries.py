@@ -111,6 +111,32 @@ def test_a_term_of_several_words_stands_and_a_refused_match_leaves_room_for_a_sh
     assert [s.surface for s in matcher.find("其中风险很高", lang="zh")] == ["很高"]
 
 
+def test_koreara_never_yields_cholera(normalizer: Normalizer) -> None:
+    """これら ("these") folds like コレラ (cholera). As a word of its own the common-word and
+    kana guards refuse it; inside another word (あれこれ|らしい "seems like this and that") it
+    is no word at all, and word boundaries refuse it before any guard."""
+    for text in ["これら", "これらのくすりをのんだ。", "あれこれらしい", "それからこれらの薬を飲んだ。"]:
+        assert "Cholera" not in {name for _, name in _linked(normalizer, text, "ja")}
+    matcher = DictionaryMatcher([fold("コレラ")])
+    assert [s.surface for s in matcher.find("あれこれらしい", lang="ja")] == []
+    assert [s.surface for s in matcher.find("あれこれらしい")] == ["これら"]  # without boundaries
+    assert [s.surface for s in matcher.find("コレラ菌に感染した。", lang="ja")] == ["コレラ"]  # コレラ|菌
+
+
+def test_in_a_compound_a_term_inside_one_word_links_and_one_crossing_a_word_boundary_does_not(
+    normalizer: Normalizer,
+) -> None:
+    """jieba reads 肺结核病人 ("tuberculosis patient") as 肺结核病|人. 结核病 (tuberculosis) lies
+    inside the word 肺结核病, whose rest 肺 (lung) stands alone: it links. 病人 (patient)
+    starts inside 肺结核病 and ends past it: the shape of 中风 in 其中|风险, so it does not, by
+    choice (a missed mention costs less than a wrong one); 病人 standing alone still does."""
+    assert ("结核病", "Tuberculosis") in _linked(normalizer, "肺结核病人需要隔离。", "zh")
+    matcher = DictionaryMatcher([fold("病人")])
+    assert [s.surface for s in matcher.find("肺结核病人需要隔离。", lang="zh")] == []
+    assert [s.surface for s in matcher.find("病人需要隔离。", lang="zh")] == ["病人"]
+    assert [s.surface for s in matcher.find("肺结核病人需要隔离。")] == ["病人"]  # without boundaries
+
+
 @pytest.fixture
 def fresh_tokenizers() -> Iterator[None]:
     """Tokenizers loaded anew, and the real ones again after the test."""
@@ -148,3 +174,15 @@ def test_a_missing_dictionary_is_an_error_naming_its_package(
     monkeypatch.setattr(pythainlp.corpus, "thai_words", frozenset)
     with pytest.raises(TokenizerMissing, match="pip install nlpo3 pythainlp"):
         tokenizer("th")
+
+
+def test_edges_where_the_script_changes_are_boundaries_without_a_tokenizer(
+    fresh_tokenizers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Speed: は|糖尿病|と changes script at both edges, so no tokenizer is asked (here none
+    could load); 糖尿病|人 does not, so the tokenizer is asked and its absence is an error."""
+    monkeypatch.setitem(sys.modules, "fugashi", None)
+    matcher = DictionaryMatcher([fold("糖尿病")])
+    assert [s.surface for s in matcher.find("彼は糖尿病と診断された。", lang="ja")] == ["糖尿病"]
+    with pytest.raises(TokenizerMissing, match="pip install fugashi ipadic"):
+        matcher.find("彼は糖尿病人だ。", lang="ja")
