@@ -52,6 +52,8 @@ def test_a_match_inside_a_word_no_longer_links(normalizer: Normalizer, text: str
         ("고혈압이 있다.", "ko", "고혈압", "Hypertensive disease"),  # a particle after the term
         ("กินไอศกรีมแล้วไอ", "th", "ไอ", "Coughing"),  # "ate ice cream, then coughed"
         ("ผู้ป่วยเป็นโรคเบาหวาน", "th", "โรคเบาหวาน", "Diabetes Mellitus"),  # starts inside เป็นโรค
+        ("ผู้ป่วยอายุหกสิบปี สามวันก่อนมีไข้และไอ", "th", "ไอ", "Coughing"),  # a line of phrases, one call
+        ("患者男性，六十五岁，有糖尿病史。", "zh", "糖尿病", "Diabetes Mellitus"),  # a clause of its own
     ],
 )
 def test_real_terms_in_running_text_still_link(
