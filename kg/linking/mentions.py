@@ -1,10 +1,14 @@
 """Dictionary matching: every lexicon term inside free text, in any script.
 
-An Aho-Corasick automaton over the folded keys scans the folded text once, so Chinese,
-Japanese and Thai need no word segmentation. It is ahocorasick-rs (Rust): with tens of
-thousands of distinct Han characters the C package pyahocorasick scanned 70x slower.
-Matches that would cut a Latin word in two are dropped (in scripts without spaces any
-position is a boundary), then the longest match wins, leftmost first, without overlaps.
+An Aho-Corasick automaton over the folded keys scans the folded text once, so finding
+matches in Chinese, Japanese and Thai needs no word segmentation. It is ahocorasick-rs
+(Rust): with tens of thousands of distinct Han characters the C package pyahocorasick
+scanned 70x slower.
+Matches that would cut a Latin word in two are dropped, and so, in a text of a language
+written without spaces between words (Japanese, Chinese, Thai, and Korean inside its
+words), are matches that start or end inside a word by its tokenizer
+(`kg.linking.boundaries`: がん in がんばって, ไอ in ไอศกรีม). Then the longest match wins,
+leftmost first, without overlaps.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 import ahocorasick_rs
 
+from kg.linking.boundaries import SEGMENTED, WordBoundaries
 from kg.linking.text import fold_spans, is_latin_word_char
 
 __all__ = ["DictionaryMatcher", "Span"]
@@ -60,10 +65,19 @@ class DictionaryMatcher:
             self._added.append(key)
             self._added_automaton = None
 
-    def find(self, text: str, accept: Callable[[int, str], bool] | None = None) -> list[Span]:
+    def find(
+        self,
+        text: str,
+        accept: Callable[[int, str], bool] | None = None,
+        lang: str | None = None,
+        judged: Callable[[int, str], bool] | None = None,
+    ) -> list[Span]:
         """Longest non-overlapping matches, leftmost first, as spans of `text`. `accept`
         (key id, surface) rules matches out before the longest are chosen, so that a
-        refused long match leaves room for the shorter ones inside it."""
+        refused long match leaves room for the shorter ones inside it; so does a match
+        that cuts a word of `lang` (Japanese, Chinese, Korean, Thai; no language, no check)
+        unless `judged` (key id, surface) says word boundaries cannot judge it
+        (`kg.linking.boundaries.judges`)."""
         if not self._patterns and not self._added:
             return []
         folded = fold_spans(text)
@@ -80,7 +94,9 @@ class DictionaryMatcher:
                 if accept is not None and not accept(key_id, surface):
                     continue
                 matches.append((start, -end, original, surface, key_id))
-        return _longest_first(matches)
+        if lang not in SEGMENTED:
+            return _longest_first(matches)
+        return _longest_first(matches, WordBoundaries(text, lang).cuts, judged)
 
     def _scanners(self) -> list[tuple[array[int], Any]]:
         if self._automaton is None and self._patterns:
@@ -103,12 +119,22 @@ def _cuts_a_word(text: str, start: int, end: int) -> bool:
     )
 
 
-def _longest_first(matches: list[tuple[int, int, tuple[int, int], str, int]]) -> list[Span]:
+def _longest_first(
+    matches: list[tuple[int, int, tuple[int, int], str, int]],
+    cuts: Callable[[int, int], bool] | None = None,
+    judged: Callable[[int, str], bool] | None = None,
+) -> list[Span]:
+    """`cuts` (original start, end) refuses a match that cuts a word, unless `judged` (key
+    id, surface) says word boundaries cannot judge it; when it is the match's turn, not
+    before: word boundaries are costly, and most matches lie under a longer one and never
+    get a turn (refusing them all first would choose the same)."""
     matches.sort()  # by start, then longest (end is negated)
     spans: list[Span] = []
     covered = 0
     for start, neg_end, original, surface, key_id in matches:
         if start < covered:
+            continue
+        if cuts is not None and cuts(*original) and (judged is None or judged(key_id, surface)):
             continue
         covered = -neg_end
         spans.append(Span(original[0], original[1], surface, key_id))

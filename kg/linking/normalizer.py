@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from kg.linking.abbreviations import abbreviations
+from kg.linking.boundaries import judges
 from kg.linking.common_words import as_written, common_keys, is_common
 from kg.linking.fuzzy import FuzzyIndex
 from kg.linking.homophones import HomophoneIndex
@@ -134,7 +135,7 @@ class Normalizer:
         marks = TextMarks.of(text)
         mentions = [
             self._mention(span.start, span.end, span.surface, lang, self._ranked(span.key, span.surface, lang, marks))
-            for span in self.matcher.find(text, self._fits(lang, marks))
+            for span in self.matcher.find(text, self._fits(lang, marks), lang, judges(self.lexicon.texts_of))
         ]
         if lang == "en":
             mentions += self._abbreviation_mentions(text, lang, mentions)

@@ -7,7 +7,11 @@ lengths and scripts (Latin words of syllables, Yoruba with tone marks, Han, kana
 Thai). Measures, on one core: index build time and memory (lexicon, fuzzy index, Aho-
 Corasick automaton), the on-disk cache size and load time, exact and fuzzy (top-5) lookups
 per second, and mention finding in characters per second on the real MultiMed-X samples
-(tests/data/multimedx). `--quick` uses 50k terms. Prints one JSON object last.
+(tests/data/multimedx), without and with word boundaries (the text's language passed to
+`find`, so Japanese is tokenized where a match may cut a word: `kg.linking.boundaries`),
+in wall-clock and CPU time (the machine may be shared), then the same per language, with
+Chinese, Korean and Thai running text written for this benchmark. `--quick` uses 50k
+terms. Prints one JSON object last.
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ import random
 import resource
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openpyxl
 
 from ingest import read_jsonl, seed_dir
 from ingest.records import ConceptRecord
+from kg.linking.boundaries import SEGMENTED, tokenizer
 from kg.linking.lexicon import ConceptInfo, Lexicon, TermRow
 from kg.linking.normalizer import Normalizer
 
@@ -67,6 +72,33 @@ SYLLABLES = [
     for coda in ["", "n", "s", "l", "r", "t", "m", "x"]
 ]
 YORUBA = ["à", "á", "ẹ", "ọ", "ṣ", "è", "é", "ò", "ó", "ì", "í", "ù", "ú", "gb", "kp", "b", "d", "f", "l", "m", "n"]
+# Running text in the languages the MultiMed-X samples lack, written for this benchmark: a
+# clinical note and patient questions with seed terms, inflected, in compounds, and words
+# that hold a term (其中风险, 한방울, ไอศกรีม).
+OTHER_TEXTS = [
+    (
+        "患者男性，六十五岁，有糖尿病和高血压病史十年。三天前出现发热、咳嗽，伴有胸痛和呼吸困难。"
+        "其中风险最高的是心肌梗死和中风，医生建议住院观察。血糖控制不佳，近期体重下降。"
+        "我们交流感情时他说最近经常头痛，晚上睡不好。孩子去年得过疟疾，用青蒿素治疗后痊愈。"
+        "请问糖尿病人可以吃水果吗？服用二甲双胍后出现腹泻怎么办？",
+        "zh",
+    ),
+    (
+        "환자는 65세 남성으로 당뇨병과 고혈압을 10년 동안 앓아 왔다. 사흘 전부터 열이 나고 기침을 하며 "
+        "가슴 통증과 호흡곤란이 있었다. 의사는 심근경색과 뇌졸중의 위험이 높다고 보고 입원을 권했다. "
+        "아이는 작년에 말라리아에 걸렸지만 치료 후 회복되었다. 당뇨병성 신경병증이 의심되어 검사를 받았다. "
+        "물 한방울도 마시기 힘들 만큼 구토가 심했고 한방 치료도 받아 보았다. 메트포르민을 먹은 뒤 설사가 났는데 "
+        "어떻게 해야 하나요?",
+        "ko",
+    ),
+    (
+        "ผู้ป่วยชายอายุหกสิบห้าปี เป็นโรคเบาหวานและความดันโลหิตสูงมาสิบปี สามวันก่อนมีไข้ ไอ และเจ็บหน้าอก "
+        "หายใจลำบาก แพทย์กังวลเรื่องกล้ามเนื้อหัวใจตายและโรคหลอดเลือดสมอง จึงให้นอนโรงพยาบาล "
+        "เด็กคนนี้เคยเป็นมาลาเรียเมื่อปีที่แล้ว หลังรักษาก็หายดี ฉันชอบกินไอศกรีมแต่หมอบอกว่าผู้ป่วยเบาหวานควรงดของหวาน "
+        "กินยาเมตฟอร์มินแล้วท้องเสียควรทำอย่างไร",
+        "th",
+    ),
+]
 RANGES = {"zh": (0x4E00, 0x9FA5), "ja_kana": (0x30A1, 0x30F6), "ko": (0xAC00, 0xD7A3), "th": (0x0E01, 0x0E2E)}
 
 
@@ -136,6 +168,16 @@ def rate(count: int, seconds: float) -> int:
     return round(count / seconds) if seconds else 0
 
 
+def find_rates(find: Callable[[str, str | None], object], texts: list[tuple[str, str]], bounded: bool) -> list[int]:
+    """Mention finding over `texts` in characters per second, wall-clock and CPU time, with
+    word boundaries (the language passed) or without."""
+    chars = sum(len(text) for text, _ in texts)
+    wall, cpu = time.perf_counter(), time.process_time()
+    for text, lang in texts:
+        find(text, lang if bounded else None)
+    return [rate(chars, time.perf_counter() - wall), rate(chars, time.process_time() - cpu)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
@@ -170,7 +212,7 @@ def main() -> None:
         pickle.loads(path.read_bytes())
         results["cache_load_s"] = round(time.perf_counter() - start, 2)
 
-    sample = rng.sample(range(len(lexicon)), 20_000)
+    sample = rng.sample(range(len(lexicon)), min(20_000, len(lexicon)))  # --terms 7: the seed alone
     queries = [(lexicon.texts[i], lexicon._langs[i]) for i in sample]
     start = time.perf_counter()
     answers = [normalizer.lookup(text, lang) for text, lang in queries]
@@ -192,13 +234,33 @@ def main() -> None:
 
     texts = real_text() * 20
     chars = sum(len(text) for text, _ in texts)
-    start = time.perf_counter()
+    for lang in sorted(SEGMENTED):  # loaded once per process, on first use: not timed below
+        start = time.perf_counter()
+        tokenizer(lang).boundaries("")
+        results[f"tokenizer_load_s_{lang}"] = round(time.perf_counter() - start, 2)
+
+    def find(text: str, lang: str | None) -> object:
+        return normalizer.matcher.find(text, lang=lang)
+
     spans = sum(len(normalizer.matcher.find(text)) for text, _ in texts)
-    results["mention_find_chars_per_s"] = rate(chars, time.perf_counter() - start)
+    bounded_spans = sum(len(normalizer.matcher.find(text, lang=lang)) for text, lang in texts)
+    # Alternated, so that a change of load on the machine falls on both alike.
+    plain, bounded = find_rates(find, texts, False), find_rates(find, texts, True)
+    plain2, bounded2 = find_rates(find, texts, False), find_rates(find, texts, True)
+    results["mention_find_chars_per_s"] = max(plain[0], plain2[0])
+    results["mention_find_cpu_chars_per_s"] = max(plain[1], plain2[1])
+    results["mention_find_bounded_chars_per_s"] = max(bounded[0], bounded2[0])
+    results["mention_find_bounded_cpu_chars_per_s"] = max(bounded[1], bounded2[1])
+    by_lang = {"ja": [(text, lang) for text, lang in texts if lang == "ja"]}
+    by_lang |= {lang: [(text, lang)] * 100 for text, lang in OTHER_TEXTS}
+    results["mention_find_cpu_chars_per_s_by_lang"] = {
+        lang: {"without": find_rates(find, items, False)[1], "with": find_rates(find, items, True)[1]}
+        for lang, items in by_lang.items()
+    }
     start = time.perf_counter()
     linked = sum(len(normalizer.link(text, lang)) for text, lang in texts)
     results["link_chars_per_s"] = rate(chars, time.perf_counter() - start)
-    results.update(text_chars=chars, spans=spans, linked=linked)
+    results.update(text_chars=chars, spans=spans, bounded_spans=bounded_spans, linked=linked)
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     results.update(quick=args.quick, python=platform.python_version())
     print(json.dumps(results))
