@@ -115,14 +115,14 @@ def test_a_near_match_of_another_organ_is_not_offered(embedded: GraphStore, norm
 
 @pytest.mark.parametrize(
     ("surface", "role"),
-    [("hepatitis B immune globulin", "treatment"), ("lung abscess", "diagnosis"), ("hyperglycemia", "finding")],
+    [("hepatitis B immune globulin", "treatment"), ("lung abscess", "diagnosis"), ("hyperoxemia", "finding")],
 )
 def test_a_broader_concept_inside_the_words_must_fit_the_role_and_never_be_the_opposite(
     embedded: GraphStore, normalizer: Normalizer, surface: str, role: str
 ) -> None:
     concept = ChainConcept(surface=surface, gloss=surface, role=role, step=0)  # type: ignore[arg-type]
     [grounded] = _ground(embedded, normalizer, [surface], concept, lang="en")
-    # Not hepatitis B (a disease), not the lung (anatomy), not hypoglycaemia: a concept of its own.
+    # Not hepatitis B (a disease), not the lung (anatomy), not hypoxaemia: a concept of its own.
     assert grounded.method == "learned" and grounded.cui.startswith("ML")
 
 
