@@ -160,9 +160,14 @@ def _java() -> str:
 class Neo4jServer:
     """One Neo4j server in a JVM of its own; `start()` returns when Bolt takes the password."""
 
-    def __init__(self, *, bolt_port: int = 0, http_port: int = 0, timeout_s: float = 180.0) -> None:
+    def __init__(
+        self, *, bolt_port: int = 0, http_port: int = 0, timeout_s: float = 180.0, home: Path | None = None
+    ) -> None:
         self.bolt_port = bolt_port  # 0: a free port, chosen by the server's launcher class
         self.http_port = http_port
+        # None: a temporary home, deleted when the server stops. A directory: kept, so that a
+        # server started again on it (after a kill, say) finds its data and password.
+        self.home = home
         self.timeout_s = timeout_s
         self.info: Neo4jInfo | None = None
         self.ready_line = ""  # the JSON line as the JVM printed it
@@ -201,6 +206,8 @@ class Neo4jServer:
             command += ["--bolt-port", str(self.bolt_port)]
         if self.http_port:
             command += ["--http-port", str(self.http_port)]
+        if self.home is not None:
+            command += ["--home", str(self.home)]
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,  # closed by us (or by the kernel when we die): the server stops
@@ -286,7 +293,7 @@ class Neo4jServer:
                     stream.close()
         if self._log is not None:
             self._log.close()
-        if self.info is not None:  # the JVM deletes it; not when it was killed
+        if self.info is not None and self.home is None:  # the JVM deletes it; not when it was killed
             shutil.rmtree(self.info.home, ignore_errors=True)
         self.returncode = process.returncode
         if self.returncode == 0 and not self._keep_log and self.log_path is not None:
