@@ -304,11 +304,12 @@ class Neo4jServer:
 # -- command line --------------------------------------------------------------------------
 
 
-def _summary(info: Neo4jInfo) -> str:
+def _summary(info: Neo4jInfo, *, kept: bool = False) -> str:
+    fate = ", kept" if kept else ", deleted when it stops"
     secret = f'"$(cat {info.password_file})"'
     return "\n".join(
         [
-            f"Neo4j {info.version} is up (data in {info.home}, deleted when it stops)",
+            f"Neo4j {info.version} is up (data in {info.home}{fate})",
             f"  Bolt      {info.bolt}",
             f"  Browser   {info.browser}  (user {info.user}, password in {info.password_file})",
             "In another shell:",
@@ -324,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bolt-port", type=int, default=0, help="default: a free port")
     parser.add_argument("--http-port", type=int, default=0, help="default: a free port")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for Bolt (default 180)")
+    parser.add_argument(
+        "--home", type=Path, default=None, help="keep the server's home (data, password) in DIR, not deleted on stop"
+    )
     parser.add_argument("--json", action="store_true", help="print the server's JSON line instead of the summary")
     parser.add_argument("--build-only", action="store_true", help="build the server and exit")
     args = parser.parse_args(argv)
@@ -332,11 +336,11 @@ def main(argv: list[str] | None = None) -> int:
             build(quiet=False)
             print(f"built {TARGET}")
             return 0
-        server = Neo4jServer(bolt_port=args.bolt_port, http_port=args.http_port, timeout_s=args.timeout)
+        server = Neo4jServer(bolt_port=args.bolt_port, http_port=args.http_port, timeout_s=args.timeout, home=args.home)
         signal.signal(signal.SIGTERM, _exit_on_signal)
         try:
             info = server.start()
-            print(server.ready_line if args.json else _summary(info), flush=True)
+            print(server.ready_line if args.json else _summary(info, kept=args.home is not None), flush=True)
             return server.wait()  # until Ctrl-C, SIGTERM, or the JVM ends by itself
         except KeyboardInterrupt:
             return 0

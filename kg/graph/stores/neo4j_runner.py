@@ -35,6 +35,7 @@ _RETRY_MAX_S = 2.0
 # How Neo4j refuses a write in a session opened with READ access.
 _WRITE_REFUSED = "Neo.ClientError.Statement.AccessMode"
 _NO_DATABASE = "Neo.ClientError.Database.DatabaseNotFound"
+_LOCKED = "Neo.ClientError.Security.AuthenticationRateLimit"  # after 3 failed logins, for 5 s by default
 # A user name or database name is shown in messages, but never more of it than this.
 _SHOWN_CHARS = 80
 # What a connection lost in the middle of work says besides what was lost: writes are MERGEs on
@@ -103,9 +104,14 @@ class Neo4jRunner:
                     f"{self.description} has no database {_shown(self._database or '')}"
                     f"{self._databases()}; check MEDCORE_GRAPH_DATABASE (unset: the server's default)"
                 ) from exc
-            if exc.code and exc.code.startswith("Neo.ClientError.Security."):  # locked after failed logins, say
+            if exc.code == _LOCKED:
                 raise GraphConnectionError(
-                    f"{self.description} refused user {_shown(user)}: {exc.message}; "
+                    f"{self.description} refuses user {_shown(user)} for a few seconds after failed logins; "
+                    "check MEDCORE_GRAPH_USER and MEDCORE_GRAPH_PASSWORD, then try again"
+                ) from exc
+            if exc.code and exc.code.startswith("Neo.ClientError.Security."):
+                raise GraphConnectionError(
+                    f"{self.description} refused user {_shown(user)}: {(exc.message or exc.code).rstrip('.')}; "
                     "check MEDCORE_GRAPH_USER and MEDCORE_GRAPH_PASSWORD"
                 ) from exc
             raise GraphConnectionError(f"{self.description} failed a first query: {exc.code}: {exc.message}") from exc
