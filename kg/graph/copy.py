@@ -4,6 +4,14 @@ of every label of the schema, then every relationship, a page at a time.
 Writes MERGE on the keys, so a copy is idempotent and an interrupted one, run again,
 completes: nothing is duplicated, and properties end as the source's. At the end the counts
 of both stores are compared per label and type.
+
+A page follows the last key of the one before (`key > $after ORDER BY key`). FalkorDB 4.16's
+range index does not compare strings in the order ORDER BY sorts them (`'en:APH'` comes after
+`'en:antivenin'` in the index, before it sorted), so on a FalkorDB source with mixed-case keys
+and pages smaller than a label, the pages can go round in circles. A page that brings no key
+not seen before ends the paging: when keys are still missing, the rest of that label is read
+in one page (the whole label in memory, on that engine only), rather than the copy running
+for ever.
 """
 
 from __future__ import annotations
@@ -70,12 +78,23 @@ def copy_graph(source: GraphStore, target: GraphStore, *, progress: Progress | N
 
 def _pages(store: GraphStore, label: str) -> Any:
     after = ""
+    seen: set[str] = set()
     while True:
         rows = store.execute(st.page_nodes(label), after=after, limit=store.batch_size)
         if not rows:
             return
-        yield rows
+        fresh = [row for row in rows if row["key"] not in seen]
+        if not fresh:  # a page that went round (see the module docstring)
+            break
+        seen.update(row["key"] for row in fresh)
+        yield fresh
         after = rows[-1]["key"]
+    total = store.counts().nodes.get(label, 0)
+    if len(seen) >= total:
+        return
+    rest = [row for row in store.execute(st.page_nodes(label), after="", limit=total) if row["key"] not in seen]
+    for start in range(0, len(rest), store.batch_size):
+        yield rest[start : start + store.batch_size]
 
 
 def _copy_nodes(source: GraphStore, target: GraphStore, label: str, advance: Progress) -> int:

@@ -1,9 +1,11 @@
 """Pipeline speed: the critical path, the framework's own time, and a concurrent batch.
 
     python tests/benchmarks/pipeline.py [--quick] [--latency-ms 300] [--questions 200] [--concurrency 32]
+                                        [--engine falkordb|neo4j]
 
 Builds the seed plus generated concepts (100k; `--quick`: 5k, 40 questions) in a fresh
-embedded store, and a scripted responder (benchmark fixtures generated for each question:
+store, the embedded FalkorDB or, with `--engine neo4j`, a Neo4j 5 started from tests/neo4j
+(JDK 17 + Maven) for the run, and a scripted responder (benchmark fixtures generated for each question:
 scripted responses, not a model) answering after `--latency-ms`. The response cache is off.
 Measures, on distinct questions:
 
@@ -34,6 +36,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from engines import ENGINES, neo4j_server, peak_rss_mb
 
 from ingest import build_seed
 from kg import load_settings, open_store
@@ -146,16 +151,19 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=300.0)
     parser.add_argument("--questions", type=int, default=None)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--engine", choices=ENGINES, default="falkordb")
     args = parser.parse_args()
     n_concepts = 5_000 if args.quick else 100_000
     n_questions = args.questions or (40 if args.quick else 200)
     latency = args.latency_ms / 1000
     results: dict[str, object] = {"concepts_generated": n_concepts, "latency_ms": args.latency_ms}
-    with tempfile.TemporaryDirectory(prefix="mcp-", dir="/tmp") as tmp:
+    with tempfile.TemporaryDirectory(prefix="mcp-", dir="/tmp") as tmp, _engine(args.engine) as (graph, server_pid):
         home, fixture_file = Path(tmp) / "home", Path(tmp) / "fixtures.jsonl"
         total = n_questions + 30
         fixture_file.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in fixtures(total)))
-        base = load_settings(home=home, llm_cache=False, llm_concurrency=4 * args.concurrency, model="scripted")
+        base = load_settings(
+            home=home, llm_cache=False, llm_concurrency=4 * args.concurrency, model="scripted", **graph
+        )
         with open_store(base) as store:
             start = time.perf_counter()
             build_seed(store)
@@ -178,6 +186,8 @@ def main() -> None:
                 start = time.perf_counter()
                 done = reasoner.run_many(items[30 : 30 + n_questions], concurrency=args.concurrency, progress=False)
                 batch_s = time.perf_counter() - start
+                pid = server_pid or reasoner.store.runner.server.status().pid  # type: ignore[attr-defined]
+                results["peak_rss_mb_server"] = round(peak_rss_mb(pid), 1)
             sequential = _sequential(settings, items[22:30])
         results["question_wall_ms_median"] = round(statistics.median(single) * 1000, 1)
         results["question_wall_aim_ms"] = round(3 * args.latency_ms + 150, 1)
@@ -190,8 +200,20 @@ def main() -> None:
         bound = args.concurrency / (3 * latency)
         results["concurrency_bound_questions_per_s"] = round(bound, 2)
         results["share_of_bound"] = round(n_questions / batch_s / bound, 3)
-    results.update(quick=args.quick, concurrency=args.concurrency, python=platform.python_version())
+        results["peak_rss_mb_client"] = round(peak_rss_mb(), 1)
+    results.update(engine=args.engine, quick=args.quick, concurrency=args.concurrency, python=platform.python_version())
     print(json.dumps(results))
+
+
+@contextmanager
+def _engine(engine: str) -> Iterator[tuple[dict[str, Any], int | None]]:
+    """The graph settings of the engine measured, and its server's pid (None: the embedded
+    server, whose pid is read while a store holds it up)."""
+    if engine == "falkordb":
+        yield {}, None
+        return
+    with neo4j_server() as (graph, pid, _version):
+        yield graph, pid
 
 
 def _sequential(settings: object, items: list[Item]) -> list[float]:

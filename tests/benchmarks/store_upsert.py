@@ -12,19 +12,17 @@ times. `--quick` divides the sizes by 20. The store is the embedded FalkorDB, or
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import platform
 import random
-import resource
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+
+from engines import ENGINES, neo4j_server, peak_rss_mb
 
 from kg import GraphStore, load_settings, open_store
 from kg.graph.model import Concept, ConceptRelation, Term
@@ -49,15 +47,6 @@ def relations(n: int, n_concepts: int, rng: random.Random) -> Iterator[ConceptRe
         yield ConceptRelation(head=f"MC{head:06d}", rel=RELS[i % 5], tail=f"MC{tail:06d}", source="bench")
 
 
-def peak_rss_mb(pid: int | None = None) -> float:
-    if pid is None:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def timed(label: str, results: dict[str, float], count: int, action) -> None:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     written = action()
@@ -78,35 +67,18 @@ def _store(engine: str, home: str, batch_size: int) -> Iterator[tuple[GraphStore
         finally:
             store.close()
         return
-    launcher = _launcher()
-    with launcher.Neo4jServer() as server:
-        info = server.info
-        settings = load_settings(
-            home=home,
-            graph_uri=info.bolt,
-            graph_user=info.user,
-            graph_password=server.password,
-            graph_batch_size=batch_size,
-        )
-        with open_store(settings) as store:
-            yield store, info.pid
-
-
-def _launcher() -> Any:
-    path = Path(__file__).resolve().parents[1] / "neo4j" / "server.py"
-    spec = importlib.util.spec_from_file_location("medcore_neo4j_server", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    with (
+        neo4j_server() as (graph, pid, _version),
+        open_store(load_settings(home=home, graph_batch_size=batch_size, **graph)) as store,
+    ):
+        yield store, pid
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--batch-size", type=int, default=5000)
-    parser.add_argument("--engine", choices=("falkordb", "neo4j"), default="falkordb")
+    parser.add_argument("--engine", choices=ENGINES, default="falkordb")
     args = parser.parse_args()
     scale = 20 if args.quick else 1
     n_concepts, n_terms, n_rels = 100_000 // scale, 500_000 // scale, 500_000 // scale

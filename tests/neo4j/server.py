@@ -160,9 +160,14 @@ def _java() -> str:
 class Neo4jServer:
     """One Neo4j server in a JVM of its own; `start()` returns when Bolt takes the password."""
 
-    def __init__(self, *, bolt_port: int = 0, http_port: int = 0, timeout_s: float = 180.0) -> None:
+    def __init__(
+        self, *, bolt_port: int = 0, http_port: int = 0, timeout_s: float = 180.0, home: Path | None = None
+    ) -> None:
         self.bolt_port = bolt_port  # 0: a free port, chosen by the server's launcher class
         self.http_port = http_port
+        # None: a temporary home, deleted when the server stops. A directory: kept, so that a
+        # server started again on it (after a kill, say) finds its data and password.
+        self.home = home
         self.timeout_s = timeout_s
         self.info: Neo4jInfo | None = None
         self.ready_line = ""  # the JSON line as the JVM printed it
@@ -201,6 +206,8 @@ class Neo4jServer:
             command += ["--bolt-port", str(self.bolt_port)]
         if self.http_port:
             command += ["--http-port", str(self.http_port)]
+        if self.home is not None:
+            command += ["--home", str(self.home)]
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,  # closed by us (or by the kernel when we die): the server stops
@@ -286,7 +293,7 @@ class Neo4jServer:
                     stream.close()
         if self._log is not None:
             self._log.close()
-        if self.info is not None:  # the JVM deletes it; not when it was killed
+        if self.info is not None and self.home is None:  # the JVM deletes it; not when it was killed
             shutil.rmtree(self.info.home, ignore_errors=True)
         self.returncode = process.returncode
         if self.returncode == 0 and not self._keep_log and self.log_path is not None:
@@ -297,11 +304,12 @@ class Neo4jServer:
 # -- command line --------------------------------------------------------------------------
 
 
-def _summary(info: Neo4jInfo) -> str:
+def _summary(info: Neo4jInfo, *, kept: bool = False) -> str:
+    fate = ", kept" if kept else ", deleted when it stops"
     secret = f'"$(cat {info.password_file})"'
     return "\n".join(
         [
-            f"Neo4j {info.version} is up (data in {info.home}, deleted when it stops)",
+            f"Neo4j {info.version} is up (data in {info.home}{fate})",
             f"  Bolt      {info.bolt}",
             f"  Browser   {info.browser}  (user {info.user}, password in {info.password_file})",
             "In another shell:",
@@ -317,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bolt-port", type=int, default=0, help="default: a free port")
     parser.add_argument("--http-port", type=int, default=0, help="default: a free port")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for Bolt (default 180)")
+    parser.add_argument(
+        "--home", type=Path, default=None, help="keep the server's home (data, password) in DIR, not deleted on stop"
+    )
     parser.add_argument("--json", action="store_true", help="print the server's JSON line instead of the summary")
     parser.add_argument("--build-only", action="store_true", help="build the server and exit")
     args = parser.parse_args(argv)
@@ -325,11 +336,11 @@ def main(argv: list[str] | None = None) -> int:
             build(quiet=False)
             print(f"built {TARGET}")
             return 0
-        server = Neo4jServer(bolt_port=args.bolt_port, http_port=args.http_port, timeout_s=args.timeout)
+        server = Neo4jServer(bolt_port=args.bolt_port, http_port=args.http_port, timeout_s=args.timeout, home=args.home)
         signal.signal(signal.SIGTERM, _exit_on_signal)
         try:
             info = server.start()
-            print(server.ready_line if args.json else _summary(info), flush=True)
+            print(server.ready_line if args.json else _summary(info, kept=args.home is not None), flush=True)
             return server.wait()  # until Ctrl-C, SIGTERM, or the JVM ends by itself
         except KeyboardInterrupt:
             return 0

@@ -19,10 +19,11 @@ from kg.settings import redact_uri
 __all__ = ["Neo4jRunner"]
 
 # The driver logs every notification of the server at WARNING, e.g. "the property `title` does
-# not exist" for a query on a graph without documents yet; with no logging configured, Python's
-# last-resort handler printed each, with the whole query, on stderr (FalkorDB has none of these).
-# They still reach any handler an application configures.
-logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
+# not exist" for a query on a graph without documents yet, and what it fails to do at ERROR
+# ("Unable to retrieve routing information" when no server answers); with no logging
+# configured, Python's last-resort handler printed each on stderr, the whole query included,
+# beside the one line our error gives. They still reach any handler an application configures.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 # Concurrent writers that touch the same nodes (runs written in parallel all link to the shared
 # concepts) deadlock now and then on Neo4j, which then rolls one transaction back; FalkorDB runs
@@ -33,6 +34,17 @@ _RETRY_FIRST_S = 0.05
 _RETRY_MAX_S = 2.0
 # How Neo4j refuses a write in a session opened with READ access.
 _WRITE_REFUSED = "Neo.ClientError.Statement.AccessMode"
+_NO_DATABASE = "Neo.ClientError.Database.DatabaseNotFound"
+_LOCKED = "Neo.ClientError.Security.AuthenticationRateLimit"  # after 3 failed logins, for 5 s by default
+# A user name or database name is shown in messages, but never more of it than this.
+_SHOWN_CHARS = 80
+# What a connection lost in the middle of work says besides what was lost: writes are MERGEs on
+# stable keys, so the same command, run again once the server is back, completes the work.
+_RERUN = "what was written before stays; start the server and run the same command again to complete the work"
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= _SHOWN_CHARS else value[:_SHOWN_CHARS] + "...")
 
 
 class Neo4jRunner:
@@ -58,17 +70,65 @@ class Neo4jRunner:
                 connection_timeout=connect_timeout_s,
                 connection_acquisition_timeout=connect_timeout_s,
             )
+        except (neo4j.exceptions.DriverError, ValueError) as exc:
+            # The driver's own text quotes the URI as given, password and all: never shown.
+            if "@" in uri.split("://", 1)[-1].split("/", 1)[0]:
+                raise GraphConnectionError(
+                    f"{self.description}: the driver takes no user or password in the URI; "
+                    "give them in MEDCORE_GRAPH_USER and MEDCORE_GRAPH_PASSWORD"
+                ) from None
+            raise GraphConnectionError(
+                f"{self.description}: the driver refused the URI ({type(exc).__name__})"
+            ) from None
+        try:
+            self._check(user)
+        except BaseException:
+            self._driver.close()
+            raise
+
+    def _check(self, user: str) -> None:
+        """Log in, and ask the database named (the server's default when None) for one row: a
+        wrong database name is found here, not at the first write."""
+        try:
             self._driver.verify_connectivity()
+            with self._driver.session(database=self._database) as session:
+                session.run("RETURN 1").consume()
         except neo4j.exceptions.AuthError as exc:
             raise GraphConnectionError(
-                f"{self.description} refused the credentials of user {user!r}; "
+                f"{self.description} refused the credentials of user {_shown(user)}; "
                 "check MEDCORE_GRAPH_USER and MEDCORE_GRAPH_PASSWORD"
             ) from exc
-        except (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, ValueError) as exc:
+        except neo4j.exceptions.Neo4jError as exc:
+            if exc.code == _NO_DATABASE:
+                raise GraphConnectionError(
+                    f"{self.description} has no database {_shown(self._database or '')}"
+                    f"{self._databases()}; check MEDCORE_GRAPH_DATABASE (unset: the server's default)"
+                ) from exc
+            if exc.code == _LOCKED:
+                raise GraphConnectionError(
+                    f"{self.description} refuses user {_shown(user)} for a few seconds after failed logins; "
+                    "check MEDCORE_GRAPH_USER and MEDCORE_GRAPH_PASSWORD, then try again"
+                ) from exc
+            if exc.code and exc.code.startswith("Neo.ClientError.Security."):
+                raise GraphConnectionError(
+                    f"{self.description} refused user {_shown(user)}: {(exc.message or exc.code).rstrip('.')}; "
+                    "check MEDCORE_GRAPH_USER and MEDCORE_GRAPH_PASSWORD"
+                ) from exc
+            raise GraphConnectionError(f"{self.description} failed a first query: {exc.code}: {exc.message}") from exc
+        except (neo4j.exceptions.DriverError, OSError) as exc:
             raise GraphConnectionError(
                 f"cannot reach {self.description}: {type(exc).__name__}; is the server up? "
                 "(`docker compose -f docker/docker-compose.yml up -d` starts one)"
             ) from None
+
+    def _databases(self) -> str:
+        """`(it has 'neo4j', 'system')`, or nothing when the server will not say."""
+        try:
+            with self._driver.session(database="system") as session:
+                names = [record["name"] for record in session.run("SHOW DATABASES YIELD name RETURN name")]
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError):
+            return ""
+        return f" (it has {', '.join(_shown(name) for name in sorted(set(names)))})" if names else ""
 
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         return self._run(query, params, neo4j.WRITE_ACCESS)
@@ -101,12 +161,20 @@ class Neo4jRunner:
             with self._driver.session(database=self._database, default_access_mode=mode) as session:
                 result = session.run(query, dict(params or {}))
                 return [{k: from_neo4j(v) for k, v in record.items()} for record in result]
-        except neo4j.exceptions.ServiceUnavailable as exc:
-            raise GraphConnectionError(f"{self.description} is unreachable: {exc}") from exc
         except neo4j.exceptions.TransientError:
             raise
         except neo4j.exceptions.Neo4jError as exc:
+            if exc.code == _NO_DATABASE:  # dropped since we connected
+                raise GraphConnectionError(
+                    f"{self.description} has no database {_shown(self._database or '')} any more"
+                ) from exc
             raise GraphStoreError(f"{exc.code}: {exc.message}") from exc
+        except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as exc:
+            # The server went away (stopped, killed, the network): the driver cannot tell
+            # whether a statement cut off mid-way was committed, so the message says how to finish.
+            raise GraphConnectionError(f"{self.description} went away ({type(exc).__name__}); {_RERUN}") from exc
+        except neo4j.exceptions.DriverError as exc:
+            raise GraphConnectionError(f"{self.description}: {type(exc).__name__}; {_RERUN}") from exc
         except (TypeError, ValueError, OverflowError) as exc:
             # The driver refuses a parameter it cannot send (an object, an int beyond 64 bits, a
             # map with non-string keys): the same error family as the FalkorDB runner's refusal.

@@ -38,18 +38,23 @@ import org.neo4j.server.CommunityBootstrapper;
  *
  * <p>Options: --bolt-port N, --http-port N (default: free ports chosen here),
  * --stop-on-stdin-eof (for a parent process: the server stops when the parent's end of the
- * pipe closes, so that a parent killed with SIGKILL leaves no server behind).
+ * pipe closes, so that a parent killed with SIGKILL leaves no server behind), --home DIR (keep
+ * the home in DIR, created 0700 if missing, and never delete it: a server started again on the
+ * same DIR finds its data and its password, as after a crash; for the fault tests).
  */
 public final class Neo4jServer {
     private static final String USER = "neo4j";
     private static final String HOST = "127.0.0.1";
     private static final int READY_TIMEOUT_MS = 120_000;
+    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private static final Object LOCK = new Object();
     private static CommunityBootstrapper neo4j;
     private static Path home;
     private static boolean stopped;
+    private static boolean keepHome;
 
     private Neo4jServer() {}
 
@@ -62,13 +67,16 @@ public final class Neo4jServer {
         int boltPort = 0;
         int httpPort = 0;
         boolean stopOnStdinEof = false;
+        Path givenHome = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--bolt-port" -> boltPort = Integer.parseInt(args[++i]);
                 case "--http-port" -> httpPort = Integer.parseInt(args[++i]);
                 case "--stop-on-stdin-eof" -> stopOnStdinEof = true;
+                case "--home" -> givenHome = Path.of(args[++i]).toAbsolutePath();
                 default -> {
-                    System.err.println("usage: Neo4jServer [--bolt-port N] [--http-port N] [--stop-on-stdin-eof]");
+                    System.err.println(
+                            "usage: Neo4jServer [--bolt-port N] [--http-port N] [--stop-on-stdin-eof] [--home DIR]");
                     System.exit(2);
                 }
             }
@@ -80,8 +88,12 @@ public final class Neo4jServer {
         }
 
         synchronized (LOCK) {
-            home = Files.createTempDirectory(
-                    "medcore-neo4j-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            if (givenHome == null) {
+                home = Files.createTempDirectory("medcore-neo4j-", PRIVATE_DIRECTORY);
+            } else {
+                keepHome = true;
+                home = Files.isDirectory(givenHome) ? givenHome : Files.createDirectories(givenHome, PRIVATE_DIRECTORY);
+            }
         }
         // Runs on System.exit, which is also how the server's own SIGTERM/SIGINT handlers end
         // the JVM; its own hook stops the server at the same time and stop() waits for it.
@@ -91,7 +103,9 @@ public final class Neo4jServer {
         Files.writeString(conf.resolve("neo4j.conf"), config(conf, boltPort, httpPort));
         Files.writeString(conf.resolve("user-logs.xml"), USER_LOGS);
         Path passwordFile = home.resolve("password");
-        setInitialPassword(conf, passwordFile);
+        if (!Files.exists(passwordFile)) {  // a kept home started again has its user store already
+            setInitialPassword(conf, passwordFile);
+        }
 
         neo4j = new CommunityBootstrapper();
         int code = neo4j.start(home, conf.resolve("neo4j.conf"), Map.of(), false, false);
@@ -244,7 +258,9 @@ public final class Neo4jServer {
             } catch (RuntimeException e) {
                 System.err.println("medcore: stopping Neo4j: " + e);
             } finally {
-                deleteTree(home);
+                if (!keepHome) {
+                    deleteTree(home);
+                }
             }
         }
     }
