@@ -115,7 +115,9 @@ class Neo4jRunner:
                     "check MEDCORE_GRAPH_USER and MEDCORE_GRAPH_PASSWORD"
                 ) from exc
             raise GraphConnectionError(f"{self.description} failed a first query: {exc.code}: {exc.message}") from exc
-        except (neo4j.exceptions.DriverError, OSError) as exc:
+        except (neo4j.exceptions.DriverError, OSError, ValueError) as exc:
+            # Only the type: the driver's text may quote the address, and a URI whose host was
+            # forgotten has the password there ("Failed to DNS resolve address neo4j:PASSWORD").
             raise GraphConnectionError(
                 f"cannot reach {self.description}: {type(exc).__name__}; is the server up? "
                 "(`docker compose -f docker/docker-compose.yml up -d` starts one)"
