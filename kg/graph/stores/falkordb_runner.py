@@ -22,7 +22,7 @@ from kg.errors import GraphConnectionError, GraphStoreError, ReadOnlyError
 from kg.graph.dialect import Engine
 from kg.graph.stores.cypher_params import params_header
 from kg.graph.stores.embedded import EmbeddedServer, connect
-from kg.graph.stores.snapshots import log_size, save_failure
+from kg.graph.stores.snapshots import SnapshotError, log_size, save_failure
 from kg.graph.stores.writer_lock import WriterLock
 
 __all__ = ["FalkorDBRunner"]
@@ -150,13 +150,23 @@ class FalkorDBRunner:
                 raise
             refused = exc
         # After a failed save redis refuses GRAPH.QUERY, reads included: a read goes through
-        # read-only; a write is refused again, for the reason MISCONF gives.
+        # read-only; a write is refused again, for the reason MISCONF gives, unless space was
+        # freed since: then a save succeeds, and redis takes writes again.
         try:
             return self._graph.ro_query(text)
         except redis.exceptions.ResponseError as exc:
-            if _WRITE_REFUSED in str(exc):
-                raise refused from None
-            raise
+            if _WRITE_REFUSED not in str(exc):
+                raise
+        if self._saves_now():
+            return self._graph.query(text)
+        raise refused from None
+
+    def _saves_now(self) -> bool:
+        try:
+            self.server.save()
+        except SnapshotError:
+            return False
+        return True
 
     def close(self) -> None:
         """Detach; if this runner changed the graph, first save it (`SnapshotError`, or
