@@ -147,3 +147,16 @@ def test_an_absurdly_long_term_is_refused_with_file_line_and_field(store: GraphS
     message = str(raised.value)
     assert message.startswith(f"{path}:2: text: ") and len(message) < len(str(path)) + 200
     assert store.counts().relationships == {"DENOTES": 1}  # the row before it is kept
+
+
+def test_a_reader_that_builds_terms_itself_stores_a_long_one_instead_of_crashing(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    from ingest.obo import load_obo
+
+    path = tmp_path / "long.obo"
+    name = "x" * (MAX_TERM_CHARS + 1)
+    path.write_text(f"format-version: 1.2\n\n[Term]\nid: HP:0000001\nname: {name}\nxref: UMLS:C0000001\n")
+    load_obo(store, path, tui="T184")
+    assert store.counts().nodes["Term"] == 1
+    assert check_integrity(store).findings == []

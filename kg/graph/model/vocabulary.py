@@ -66,7 +66,9 @@ class Term(Node):
     """
 
     label = "Term"
-    text: TermText
+    # Not TermText: the cap is checked where a file's rows are read (lexicon and concept
+    # records), which name file and line; a reader that builds terms itself must not crash.
+    text: NonEmpty
     lang: Lang
     cui: ConceptId
     source: NonEmpty
