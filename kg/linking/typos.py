@@ -17,6 +17,15 @@ can be a misspelling of the key at all, so that a real word a letter or two from
   (jamo), two to a typo (말리리아 for 말라리아 is one, 고혀랍 for 고혈압 one moved letter), or
   in whole syllables dropped, added or swapped (쯔쯔가무시 for 쯔쯔가무시증), but not a whole
   syllable replaced by another: 복막염 (peritonitis) is not a typo of 수막염 (meningitis).
+- Real words: a query whose differing words are all words of its language (`kg.linking.words`,
+  English) is those words, not the term mistyped: "comma" is not "coma". A word that is the
+  term with a plural ending ("pneumonias") is still the term, and words split or joined
+  ("chicken pox") are a typo of their own kind.
+- Swahili endings: a word's final vowel is grammar (verbs end in -a, their subjunctive in -e;
+  noun forms differ by it), so a typo may drop it from a loanword ("saratan" for saratani)
+  but neither add one ("pumua", breathe, is not "pumu", asthma) nor change it ("ukomo",
+  limit, is not "ukoma", leprosy), except between e and i or o and u, which loanwords are
+  written with either way ("kwinine" for kwinini).
 - Substitutions: a Han character is never a typo of another (Chinese is typed by sound, and
   a character typed for one of the same sound is a homophone, `kg.linking.homophones`); a
   Latin letter replaced by another is one typo when the two are confusable (vowels, letters
@@ -34,6 +43,8 @@ import unicodedata
 from functools import cache
 
 from rapidfuzz.distance import OSA, Editop, Indel, Levenshtein
+
+from kg.linking.words import words
 
 __all__ = ["MIN_LENGTH", "fuzzy_allowed", "is_code", "plausible_typo", "script"]
 
@@ -55,6 +66,7 @@ _LETTER_OF = {"에이": "a", "비": "b", "씨": "c", "디": "d"}
 # sound, and (see `_keyboard`) neighbouring keys. Some confusions belong to a language:
 # -sion/-tion in English (hypertention), r and l in Swahili (kisukali, chandalua).
 _VOWELS = frozenset("aeiouy")
+_CLOSE_VOWELS = frozenset((frozenset("ei"), frozenset("ou")))
 _SOUNDS = ("ck", "cs", "kq", "sz", "cz", "dt", "bp", "fv", "pf", "gj", "gk", "mn")
 _SOUNDS_OF = {"en": ("st",), "sw": ("lr",)}
 
@@ -95,6 +107,8 @@ def plausible_typo(query: str, key: str, lang: str = "") -> bool:
     query, key = _letters_named(query), _letters_named(key)
     if query == key:
         return True
+    if _another_word(query, key, lang) or (lang == "sw" and _another_ending(query, key)):
+        return False
     budget = max(1, len(query) // 10)
     written = script(query)
     if written == "hangul" or script(key) == "hangul":
@@ -114,6 +128,28 @@ def plausible_typo(query: str, key: str, lang: str = "") -> bool:
 def _letters_named(text: str) -> str:
     """Korean designations spelt out (비형 간염) as the letters they name (b형 간염)."""
     return _HANGUL_LETTER_NAMES.sub(lambda m: _LETTER_OF[m.group(1)], text) if "형" in text else text
+
+
+def _another_word(query: str, key: str, lang: str) -> bool:
+    """Whether the words in which `query` differs from `key` are all words of `lang`, other
+    than `key`'s own with a plural ending."""
+    known = words(lang)
+    if not known:
+        return False
+    typed, held = query.split(), key.split()
+    if len(typed) != len(held):
+        return False
+    differing = [(word, term) for word, term in zip(typed, held, strict=True) if word != term]
+    return all(word in known and word not in (term + "s", term + "es") for word, term in differing)
+
+
+def _another_ending(query: str, key: str) -> bool:
+    """Whether `query` is `key` with a Swahili final vowel added or changed (not e/i, o/u)."""
+    if query[-1:] not in _VOWELS or key[-1:] not in _VOWELS:
+        return False
+    if query[:-1] == key:
+        return True
+    return query[:-1] == key[:-1] and frozenset((query[-1], key[-1])) not in _CLOSE_VOWELS
 
 
 def _hangul_typo(query: str, key: str, budget: int) -> bool:

@@ -91,6 +91,16 @@ def test_codes_still_link_exactly_and_in_the_plural(normalizer: Normalizer) -> N
         ("细菌性腹膜炎", "zh", "Bacterial meningitis"),  # a character replaced: 腹 for 脑
         ("結核性腹膜炎", "ja", "Tuberculous meningitis"),
         ("sukari", "sw", "Diabetes Mellitus"),  # sugar: two letters short of kisukari
+        # English words a letter or two from a term, each once taken for it: a word of the
+        # language is that word (kg.linking.words)
+        ("dioxin", "en", "Digoxin"),
+        ("singles", "en", "Herpes zoster"),
+        ("couth", "en", "Coughing"),
+        ("smocking", "en", "Smoking"),
+        ("dearness", "en", "Hearing loss"),
+        ("pipes", "en", "Haemorrhoids"),
+        ("tainting", "en", "Syncope"),
+        ("scaring", "en", "Scarring"),
     ],
 )
 def test_a_word_near_a_term_is_not_its_typo(normalizer: Normalizer, text: str, lang: str, never: str) -> None:
@@ -110,6 +120,8 @@ def test_a_word_near_a_term_is_not_its_typo(normalizer: Normalizer, text: str, l
         ("デンク熱", "ja", "Dengue"),  # a voicing mark dropped
         ("别嘌呤醇", "zh", "Allopurinol"),  # a character added
         ("ปวดศรีษะ", "th", "Headache"),  # a vowel and a consonant swapped
+        ("fevers", "en", "Fever"),  # a word, but the term with a plural ending
+        ("chicken pox", "en", "Varicella"),  # two words, but the term split
     ],
 )
 def test_real_typos_still_link(normalizer: Normalizer, text: str, lang: str, name: str) -> None:
@@ -123,6 +135,14 @@ def test_the_budget_rules_by_script() -> None:
     assert plausible_typo("kisukali", "kisukari", "sw") and not plausible_typo("kisukali", "kisukari", "en")
     assert not plausible_typo(fold("糖尿并"), fold("糖尿病"))  # another character: the homophone path's job
     assert plausible_typo(fold("비형 간염"), fold("B형 간염"))  # the letter spelt out in Hangul
+
+
+def test_a_swahili_final_vowel_is_grammar_not_a_typo() -> None:
+    assert not plausible_typo("pumua", "pumu", "sw")  # breathe, not asthma: a vowel added
+    assert not plausible_typo("ukomo", "ukoma", "sw")  # limit, not leprosy: a vowel changed
+    assert plausible_typo("saratan", "saratani", "sw")  # dropped from a loanword
+    assert plausible_typo("kwinine", "kwinini", "sw") and plausible_typo("kaswendi", "kaswende", "sw")
+    assert plausible_typo("ukomo", "ukoma", "yo")  # only Swahili's endings
 
 
 # -- opposite meanings ---------------------------------------------------------------------

@@ -60,6 +60,8 @@ def test_the_negative_set_keeps_its_precision(normalizer: Normalizer) -> None:
     precision = {kind: sum(values) / len(values) for kind, values in passed.items()}
     # Each guard's own class is complete; homonyms of exact terms are the vocabulary's.
     assert all(precision[kind] == 1.0 for kind in ("code", "common_word", "marks", "unrelated")), precision
-    assert precision["opposite"] >= 0.98 and precision["near_miss"] >= 0.9, precision  # 1.0 and 0.92 on 2026-12-03
-    # 0.95 on 2026-12-03 (0.66 before the guards), 0.96 with word boundaries (216 cases)
-    assert precision["all"] >= 0.95, precision
+    # near misses: 0.92, then 1.0 once real words and Swahili endings were guarded (2026-12-03)
+    assert precision["opposite"] >= 0.98 and precision["near_miss"] >= 0.97, precision
+    # 0.95 on 2026-12-03 (0.66 before the guards), 0.96 with word boundaries, 0.977 with the
+    # real-word and Swahili-ending guards (216 cases): the aim is 0.97
+    assert precision["all"] >= 0.97, precision
