@@ -36,7 +36,7 @@ from kg.linking.marks import TextMarks, agrees
 from kg.linking.mentions import DictionaryMatcher
 from kg.linking.opposites import contradicts_folded
 from kg.linking.text import fold
-from kg.linking.typos import fuzzy_allowed, is_code, plausible_typo
+from kg.linking.typos import fuzzy_allowed, is_code, plausible_typo, script
 
 __all__ = ["Candidate", "LinkedMention", "Method", "Normalizer"]
 
@@ -226,12 +226,21 @@ class Normalizer:
         if not fuzzy_allowed(text.strip(), folded):  # too short for its script, or a code
             return []
         scored: list[tuple[float, Method, TermHit]] = []
+        # A misspelling is of a word of its writer's language or of English, whose words
+        # medicine lends to all: Latin letters are shared by too many languages to cross
+        # freely ("kansas" is not Yoruba kánsà, cancer, in the plural). Other scripts are
+        # their languages' own, or shared for the same words (Han in Chinese and Japanese).
+        latin = script(folded) == "latin"
         for key, ratio in self.fuzzy.search(folded, limit=limit, cutoff=self.threshold * 100):
             held = self.lexicon.keys[key]
             # No near miss is hypo- for hyper-, nor another word a letter away.
             if contradicts_folded(folded, held) or not plausible_typo(folded, held, lang):
                 continue
-            scored += [(ratio / 100, "fuzzy", hit) for hit in self.lexicon.hits(key) if not is_code(hit.text)]
+            scored += [
+                (ratio / 100, "fuzzy", hit)
+                for hit in self.lexicon.hits(key)
+                if (hit.lang in (lang, "en") or not latin) and not is_code(hit.text)
+            ]
         return self._best_per_concept(scored, lang)
 
     def _homophone(self, text: str, lang: str) -> list[Candidate]:
