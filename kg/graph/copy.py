@@ -5,24 +5,22 @@ Writes MERGE on the keys, so a copy is idempotent and an interrupted one, run ag
 completes: nothing is duplicated, and properties end as the source's. At the end the counts
 of both stores are compared per label and type.
 
-A page follows the last key of the one before (`key > $after ORDER BY key`). FalkorDB 4.16's
-range index does not compare strings in the order ORDER BY sorts them (`'en:APH'` comes after
-`'en:antivenin'` in the index, before it sorted), so on a FalkorDB source with mixed-case keys
-and pages smaller than a label, the pages can go round in circles. A page that brings no key
-not seen before ends the paging: when keys are still missing, the rest of that label is read
-in one page (the whole label in memory, on that engine only), rather than the copy running
-for ever.
+A page follows the last of the one before, in an order both the filter and the sort keep:
+the key on Neo4j (`key > $after ORDER BY key`), the internal node id on FalkorDB, whose key
+index compares strings in another order than ORDER BY sorts them
+(`kg.graph.dialect.page_nodes`). Pages hold `batch_size` nodes whatever a label's size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import BaseModel
 
 from kg.errors import GraphStoreError
 from kg.graph import statements as st
+from kg.graph.dialect import FIRST_PAGE, page_nodes
 from kg.graph.schema import MERGED_LISTS, NODE_KEYS, RELATIONSHIPS
 from kg.graph.store import GraphCounts, GraphStore
 
@@ -76,25 +74,12 @@ def copy_graph(source: GraphStore, target: GraphStore, *, progress: Progress | N
     return summary
 
 
-def _pages(store: GraphStore, label: str) -> Any:
-    after = ""
-    seen: set[str] = set()
-    while True:
-        rows = store.execute(st.page_nodes(label), after=after, limit=store.batch_size)
-        if not rows:
-            return
-        fresh = [row for row in rows if row["key"] not in seen]
-        if not fresh:  # a page that went round (see the module docstring)
-            break
-        seen.update(row["key"] for row in fresh)
-        yield fresh
-        after = rows[-1]["key"]
-    total = store.counts().nodes.get(label, 0)
-    if len(seen) >= total:
-        return
-    rest = [row for row in store.execute(st.page_nodes(label), after="", limit=total) if row["key"] not in seen]
-    for start in range(0, len(rest), store.batch_size):
-        yield rest[start : start + store.batch_size]
+def _pages(store: GraphStore, label: str) -> Iterator[list[dict[str, Any]]]:
+    statement, position = page_nodes(label, store.runner.engine)
+    after = FIRST_PAGE[store.runner.engine]
+    while rows := store.execute(statement, after=after, limit=store.batch_size):
+        yield rows
+        after = rows[-1][position]
 
 
 def _copy_nodes(source: GraphStore, target: GraphStore, label: str, advance: Progress) -> int:

@@ -1,13 +1,15 @@
-"""What differs between the engines: index and constraint DDL. Everything else is shared."""
+"""What differs between the engines: index and constraint DDL, and how a label is read a
+page at a time. Everything else is shared."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from kg.graph.schema import NODE_KEYS
+from kg.graph import statements as st
+from kg.graph.schema import NODE_KEYS, check_label
 from kg.graph.statements import Statement
 
-__all__ = ["Engine", "schema_statements", "is_already_exists"]
+__all__ = ["Engine", "FIRST_PAGE", "page_nodes", "schema_statements", "is_already_exists"]
 
 Engine = Literal["falkordb", "neo4j"]
 
@@ -60,6 +62,29 @@ def _falkordb() -> list[Statement]:
 def schema_statements(engine: Engine) -> list[Statement]:
     """Index and constraint DDL for `engine`, safe to run again."""
     return _neo4j() if engine == "neo4j" else _falkordb()
+
+
+# Where `page_nodes` starts, by engine: before every key, or before every node id.
+FIRST_PAGE: dict[Engine, int | str] = {"neo4j": "", "falkordb": -1}
+
+
+def page_nodes(label: str, engine: Engine) -> tuple[Statement, str]:
+    """The statement that reads the next $limit nodes of `label` after $after, with their
+    keys and properties, and the column of its rows that the next page starts after.
+
+    Neo4j pages by key. FalkorDB pages by internal node id: its range index compares
+    strings in another order than ORDER BY sorts them (`'en:APH'` comes after
+    `'en:antivenin'` in the index, before it sorted), so key pages could skip or go round,
+    while a label-and-id scan seeks exactly. (Neo4j's `id()` is deprecated and has no
+    range seek.)"""
+    if engine == "neo4j":
+        return st.page_nodes(label), "key"
+    key = NODE_KEYS[check_label(label)]
+    text = (
+        f"MATCH (n:{label}) WHERE id(n) > $after "
+        f"RETURN id(n) AS id, n.{key} AS key, properties(n) AS props ORDER BY id LIMIT $limit"
+    )
+    return Statement(f"page_nodes_by_id.{label}", text, ("after", "limit")), "id"
 
 
 def is_already_exists(message: str) -> bool:

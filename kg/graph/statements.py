@@ -274,7 +274,8 @@ CLEAR_RUN = Statement(
 
 def page_nodes(label: str) -> Statement:
     """The next $limit nodes of this label after key $after, in key order, with their
-    properties: a whole label read a page at a time, whatever its size."""
+    properties: a whole label read a page at a time, whatever its size. On Neo4j only:
+    FalkorDB pages by node id (`kg.graph.dialect.page_nodes`)."""
     key = NODE_KEYS[check_label(label)]
     return Statement(
         f"page_nodes.{label}",
