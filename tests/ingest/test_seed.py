@@ -185,7 +185,7 @@ WRONG_PAIRS: list[tuple[str, str, str, str]] = [
     ("hookworm", "sw", "MC100035", "the worm, not the infection"),
     ("hookworm", "yo", "MC100035", "the worm, not the infection"),
     ("ancylostomiasis", "en", "MC100035", "Ancylostoma only; hookworm infection includes necatoriasis"),
-    ("H. pylori", "yo", "MC100051", "the bacterium, not the infection"),
+    ("H. pylori", "yo", "C0850666", "the bacterium, not the infection"),
     ("HPV", "yo", "MC100050", "the virus (kept on MC100072), not the infection"),
     ("fit", "en", "C0036572", "also the faecal immunochemical test (FIT) and an everyday word"),
     ("消瘦", "zh", "C1262477", "wasting / emaciation, kept on wasting (MC300017)"),
@@ -356,6 +356,8 @@ PUBLIC_CUIS: dict[str, tuple[str, str]] = {
     "Graves disease": ("C0018213", "DOID:12361"),
     "Goitre": ("C0018021", "DOID:12176"),
     "Neural tube defects": ("C0027794", "MONDO:0018075"),
+    "Earache": ("C0013456", "HP:0030766"),
+    "Helicobacter pylori infection": ("C0850666", "HP:0005202"),
 }
 # Ids found wrong in review: no concept may use them again.
 RETIRED_IDS = {"C0026848": "Muscular diseases (myopathy), once used for muscle weakness"}
