@@ -49,7 +49,7 @@ PRACTICE = [r for path in seed_files(seed_dir(), "local_practice") for r in read
 
 
 def test_seed_size() -> None:
-    assert len(CONCEPTS) >= 500
+    assert len(CONCEPTS) >= 1500  # issue 11: toward the common clinical vocabulary
     assert len(RELATIONS) >= 500
     assert len(PRACTICE) >= 150
     assert {p.region for p in PRACTICE} == set(LOCAL_LANG)  # every region behind the six languages
@@ -62,21 +62,34 @@ def test_ids_are_unique_and_every_end_exists() -> None:
         assert edge.head in ids and edge.tail in ids, edge
 
 
-# Findings taken from HPO carry only the languages an official source gives (the HPO label and
-# synonyms in en, HPO's OFFICIAL Babelon translations in ja and zh); none is invented for the rest.
-HPO_FINDINGS = {r.cui for r in read_jsonl(seed_dir() / "concepts_findings_hpo.jsonl", ConceptRecord)}
+# Concepts taken from an ontology file carry only the languages an official source gives: the
+# ontology's English label and synonyms, and HPO's OFFICIAL Babelon translations in ja and zh
+# (for a DO disease, those of the HP class carrying the same single UMLS CUI); none is invented
+# for the rest. MAxO procedures have no official translation, so English only.
+ONTOLOGY_FILES: dict[str, set[str]] = {
+    "concepts_findings_hpo.jsonl": {"en", "ja", "zh"},
+    "concepts_diseases_doid.jsonl": {"en", "ja", "zh"},
+    "concepts_procedures_maxo.jsonl": {"en"},
+}
+FROM_ONTOLOGY = {r.cui: name for name in ONTOLOGY_FILES for r in read_jsonl(seed_dir() / name, ConceptRecord)}
+HPO_FINDINGS = {cui for cui, name in FROM_ONTOLOGY.items() if name == "concepts_findings_hpo.jsonl"}
 
 
 @pytest.mark.parametrize("record", CONCEPTS, ids=lambda c: c.cui)
 def test_concept_has_all_seven_languages_in_fitting_scripts(record: ConceptRecord) -> None:
-    if record.cui in HPO_FINDINGS:
-        assert record.terms.get("en") and (record.terms.get("ja") or record.terms.get("zh")), record.cui
-        assert set(record.terms) <= {"en", "ja", "zh"}, f"{record.cui}: a language no official source gives"
+    if record.cui in FROM_ONTOLOGY:
+        assert record.terms.get("en"), record.cui
+        if record.cui in HPO_FINDINGS:
+            assert record.terms.get("ja") or record.terms.get("zh"), record.cui
+        allowed = ONTOLOGY_FILES[FROM_ONTOLOGY[record.cui]]
+        assert set(record.terms) <= allowed, f"{record.cui}: a language no official source gives"
         assert set(record.terms) <= set(record.term_sources), f"{record.cui}: a term set without its source"
+        for lang in set(record.terms) & {"ja", "zh"}:
+            assert "OFFICIAL row of HPO Babelon" in record.term_sources[lang], record.cui
     else:
         assert set(LANGS) <= set(record.terms)
     for lang in LANGS:
-        if record.cui not in HPO_FINDINGS:
+        if record.cui not in FROM_ONTOLOGY:
             assert record.terms[lang], f"{record.cui} has no {lang} term"
         for text in record.terms.get(lang, []):
             assert _script_ok(lang, text), f"{record.cui}: {text!r} is not in {lang} script"
@@ -185,7 +198,7 @@ WRONG_PAIRS: list[tuple[str, str, str, str]] = [
     ("hookworm", "sw", "MC100035", "the worm, not the infection"),
     ("hookworm", "yo", "MC100035", "the worm, not the infection"),
     ("ancylostomiasis", "en", "MC100035", "Ancylostoma only; hookworm infection includes necatoriasis"),
-    ("H. pylori", "yo", "MC100051", "the bacterium, not the infection"),
+    ("H. pylori", "yo", "C0850666", "the bacterium, not the infection"),
     ("HPV", "yo", "MC100050", "the virus (kept on MC100072), not the infection"),
     ("fit", "en", "C0036572", "also the faecal immunochemical test (FIT) and an everyday word"),
     ("消瘦", "zh", "C1262477", "wasting / emaciation, kept on wasting (MC300017)"),
@@ -356,6 +369,8 @@ PUBLIC_CUIS: dict[str, tuple[str, str]] = {
     "Graves disease": ("C0018213", "DOID:12361"),
     "Goitre": ("C0018021", "DOID:12176"),
     "Neural tube defects": ("C0027794", "MONDO:0018075"),
+    "Earache": ("C0013456", "HP:0030766"),
+    "Helicobacter pylori infection": ("C0850666", "HP:0005202"),
 }
 # Ids found wrong in review: no concept may use them again.
 RETIRED_IDS = {"C0026848": "Muscular diseases (myopathy), once used for muscle weakness"}
@@ -438,3 +453,117 @@ def test_the_practice_check_catches_a_vaccine_fact_on_generic_vaccination() -> N
     fact = next(f for f in PRACTICE if f.kind == "vaccination" and f.head == "C0043395")
     assert fact.tail == "MC100120"  # yellow fever vaccine
     assert _misfit_practice([fact.model_copy(update={"tail": "C0042196"})]) != []
+
+
+# --- Issue 11, item 5: the seed grown from DO, Mondo and MAxO; errors of that kind kept out -----
+
+CODE_AS_TERM = re.compile(r"^[A-Za-z]+:[A-Za-z]?\d+$")  # an ontology id (NCIT:C63474) is not a term
+
+
+def _term_form_errors(concepts: list[ConceptRecord]) -> list[tuple[str, str, str]]:
+    """A British spelling written twice over (leukaaemia), an id copied as a term, and a
+    translation with a stray full stop, or (in the DO file) with a bracketed gloss (外反(眼瞼))."""
+    bad = []
+    for c in concepts:
+        glossed = FROM_ONTOLOGY.get(c.cui) == "concepts_diseases_doid.jsonl"
+        for lang, texts in c.terms.items():
+            for text in texts:
+                if (
+                    (lang == "en" and "aae" in text.casefold())
+                    or CODE_AS_TERM.match(text)
+                    or (
+                        lang in ("ja", "zh") and (text.endswith((".", "。")) or (glossed and re.search(r"[(（]", text)))
+                    )
+                ):
+                    bad.append((c.cui, lang, text))
+    return bad
+
+
+def test_no_term_is_malformed() -> None:
+    assert _term_form_errors(CONCEPTS) == []
+
+
+def test_the_term_form_check_catches_each_kind() -> None:
+    aml = next(c for c in CONCEPTS if c.cui == "C0023467")  # acute myeloid leukemia, from DO
+    terms = {
+        **aml.terms,
+        "en": [*aml.terms["en"], "acute myeloid leukaaemia", "NCIT:C3171"],
+        "ja": ["急性骨髄性白血病.", "急性骨髄性白血病(AML)"],
+    }
+    assert [e[2] for e in _term_form_errors([aml.model_copy(update={"terms": terms})])] == [
+        "acute myeloid leukaaemia",
+        "NCIT:C3171",
+        "急性骨髄性白血病.",
+        "急性骨髄性白血病(AML)",
+    ]
+
+
+# Words that make a class narrower (a course, an extent, an age, a cause, a site).
+QUALIFIERS = {
+    "acute", "chronic", "disseminated", "localized", "generalized", "primary", "secondary", "congenital", "acquired",
+    "juvenile", "adult", "childhood", "neonatal", "familial", "hereditary", "recurrent", "severe", "mild", "early",
+    "late", "central", "peripheral", "liver", "hepatic", "pulmonary", "cerebral", "intestinal", "cutaneous", "ocular",
+    "renal", "drug-induced", "viral", "bacterial", "fungal", "left", "right", "bilateral", "unilateral",
+}  # fmt: skip
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[\w'-]+", _key(text))) - {"of", "the", "in", "with", "by", "a", "an", "for", "to", "on"}
+
+
+def _qualified_labels(concepts: list[ConceptRecord]) -> list[tuple[str, str]]:
+    """A DO or MAxO synonym that is the class label with a qualifier added ('disseminated
+    strongyloidiasis', 'Echinococcosis of liver') names a narrower class, not the class."""
+    out = []
+    for c in concepts:
+        if FROM_ONTOLOGY.get(c.cui) not in ("concepts_diseases_doid.jsonl", "concepts_procedures_maxo.jsonl"):
+            continue
+        label = _words(c.terms["en"][0])
+        out += [(c.cui, t) for t in c.terms["en"][1:] if label < _words(t) and (_words(t) - label) & QUALIFIERS]
+    return out
+
+
+def test_no_ontology_synonym_is_its_label_qualified() -> None:
+    assert _qualified_labels(CONCEPTS) == []
+
+
+def test_the_qualified_label_check_catches_a_narrower_synonym() -> None:
+    strongyloidiasis = next(c for c in CONCEPTS if c.name == "Strongyloidiasis")
+    terms = {**strongyloidiasis.terms, "en": [*strongyloidiasis.terms["en"], "disseminated strongyloidiasis"]}
+    bad = strongyloidiasis.model_copy(update={"terms": terms})
+    assert _qualified_labels([bad]) == [(bad.cui, "disseminated strongyloidiasis")]
+
+
+def _unagreed_disease_cuis(concepts: list[ConceptRecord]) -> list[str]:
+    """A DO disease enters with the CUI only when DO and Mondo (an exact match of the DO class)
+    both give it: the concept names both records."""
+    return [
+        c.cui
+        for c in concepts
+        if FROM_ONTOLOGY.get(c.cui) == "concepts_diseases_doid.jsonl"
+        and not (
+            re.fullmatch(r"C\d{7}", c.cui)
+            and any(x.startswith("DOID:") for x in c.xrefs)
+            and any(x.startswith("MONDO:") for x in c.xrefs)
+            and f"UMLS:{c.cui}" in c.source
+            and f"UMLS_CUI xref {c.cui}" in c.source
+        )
+    ]
+
+
+def test_every_doid_disease_cui_is_agreed_by_do_and_mondo() -> None:
+    assert _unagreed_disease_cuis(CONCEPTS) == []
+
+
+def test_the_agreement_check_catches_a_cui_without_mondo() -> None:
+    gastritis = next(c for c in CONCEPTS if c.name == "Gastritis")
+    bad = gastritis.model_copy(update={"xrefs": [x for x in gastritis.xrefs if not x.startswith("MONDO:")]})
+    assert _unagreed_disease_cuis([bad]) == [gastritis.cui]
+
+
+def test_every_maxo_procedure_names_its_class_and_is_a_procedure() -> None:
+    for c in CONCEPTS:
+        if FROM_ONTOLOGY.get(c.cui) == "concepts_procedures_maxo.jsonl":
+            refs = [x for x in c.xrefs if x.startswith("MAXO:")]
+            assert len(refs) == 1 and refs[0] in c.source and "CC BY 4.0" in c.source, c.cui
+            assert set(c.semantic_types) <= {"T058", "T059", "T060", "T061"}, c.cui
