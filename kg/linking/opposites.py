@@ -198,6 +198,9 @@ AXES: dict[str, tuple[tuple[Marker, ...], tuple[Marker, ...]]] = {
             ("regex", r"(?<!ไม่)ร้าย(?!แรง)"),
         ),
     ),
+    # An inflammation is not a cancer: Korean names both by a last syllable of one letter's
+    # difference, 염 (炎) and 암 (癌): 방광염 (cystitis) / 방광암 (bladder cancer), 위염 / 위암.
+    "inflammation_cancer": ((("regex", "염(?= |$)"),), (("regex", "암(?= |$)"),)),
     "course": (  # acute / chronic kidney disease
         (("word", "acute"), ("part", "急性"), ("part", "급성"), ("part", "เฉียบพลัน")),
         (("word", "chronic"), ("part", "慢性"), ("part", "만성"), ("part", "เรื้อรัง"), ("word", "sugu")),

@@ -91,6 +91,7 @@ def test_codes_still_link_exactly_and_in_the_plural(normalizer: Normalizer) -> N
         ("细菌性腹膜炎", "zh", "Bacterial meningitis"),  # a character replaced: 腹 for 脑
         ("結核性腹膜炎", "ja", "Tuberculous meningitis"),
         ("sukari", "sw", "Diabetes Mellitus"),  # sugar: two letters short of kisukari
+        ("방광염", "ko", "Bladder cancer"),  # cystitis: 염 (inflammation) is one letter from 암 (cancer)
         # English words a letter or two from a term, each once taken for it: a word of the
         # language is that word (kg.linking.words)
         ("dioxin", "en", "Digoxin"),
