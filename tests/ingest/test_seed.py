@@ -226,6 +226,7 @@ WRONG_PAIRS: list[tuple[str, str, str, str]] = [
     ("E", "en", "MC100076", "a single letter: regimen shorthand, not a name"),
     ("Z", "en", "MC100077", "a single letter: regimen shorthand, not a name"),
     ("ARV", "en", "MC100126", "antiretroviral(s) in African usage"),
+    ("baridi kali", "sw", "C0085593", "bitter cold, said of the weather (running text: 'Kuna baridi kali leo')"),
 ]
 
 
