@@ -19,11 +19,12 @@ can be a misspelling of the key at all, so that a real word a letter or two from
   syllable replaced by another: 복막염 (peritonitis) is not a typo of 수막염 (meningitis).
 - Real words: a query whose differing words are all words of its language (`kg.linking.words`,
   English) is those words, not the term mistyped: "comma" is not "coma". A word that is the
-  term with a plural ending ("pneumonias") is still the term, and words split or joined
-  ("chicken pox") are a typo of their own kind.
+  term with a plural ending ("pneumonias") or in British spelling ("foetal") is still the
+  term, and words split or joined ("chicken pox") are a typo of their own kind.
 - Swahili endings: a word's final vowel is grammar (verbs end in -a, their subjunctive in -e;
   noun forms differ by it), so a typo may drop it from a loanword ("saratan" for saratani)
-  but neither add one ("pumua", breathe, is not "pumu", asthma) nor change it ("ukomo",
+  but neither add one ("pumua", breathe, is not "pumu", asthma; "damuu" is a key pressed
+  twice) nor change it ("ukomo",
   limit, is not "ukoma", leprosy), except between e and i or o and u, which loanwords are
   written with either way ("kwinine" for kwinini).
 - Substitutions: a Han character is never a typo of another (Chinese is typed by sound, and
@@ -66,6 +67,18 @@ _LETTER_OF = {"에이": "a", "비": "b", "씨": "c", "디": "d"}
 # sound, and (see `_keyboard`) neighbouring keys. Some confusions belong to a language:
 # -sion/-tion in English (hypertention), r and l in Swahili (kisukali, chandalua).
 _VOWELS = frozenset("aeiouy")
+_BRITISH = tuple(
+    (re.compile(pattern), american)
+    for pattern, american in (
+        ("ae", "e"),  # haemorrhage, anaemia, paediatric
+        ("oe", "e"),  # oedema, foetal, oesophagus
+        ("our(?=s?$)", "or"),  # tumour, humour
+        ("is(?=(e|ed|es|ing|ation)$)", "iz"),  # immunise, immunisation
+        ("ys(?=(e|ed|es|ing)$)", "yz"),  # analyse, paralysed
+        ("tre(?=s?$)", "ter"),  # litre, centre
+        ("ogue(?=s?$)", "og"),  # catalogue
+    )
+)
 _CLOSE_VOWELS = frozenset((frozenset("ei"), frozenset("ou")))
 _SOUNDS = ("ck", "cs", "kq", "sz", "cz", "dt", "bp", "fv", "pf", "gj", "gk", "mn")
 _SOUNDS_OF = {"en": ("st",), "sw": ("lr",)}
@@ -140,7 +153,18 @@ def _another_word(query: str, key: str, lang: str) -> bool:
     if len(typed) != len(held):
         return False
     differing = [(word, term) for word, term in zip(typed, held, strict=True) if word != term]
-    return all(word in known and word not in (term + "s", term + "es") for word, term in differing)
+    return all(
+        word in known and word not in (term + "s", term + "es") and _us_spelling(word) != _us_spelling(term)
+        for word, term in differing
+    )
+
+
+def _us_spelling(word: str) -> str:
+    """`word` in American spelling, near enough to tell a British spelling from another word:
+    "foetal" and "fetal", "haemorrhage" and "hemorrhage", "tumour" and "tumor" are one word."""
+    for british, american in _BRITISH:
+        word = british.sub(american, word)
+    return word
 
 
 def _another_ending(query: str, key: str) -> bool:
@@ -148,7 +172,7 @@ def _another_ending(query: str, key: str) -> bool:
     if query[-1:] not in _VOWELS or key[-1:] not in _VOWELS:
         return False
     if query[:-1] == key:
-        return True
+        return query[-1] != key[-1]  # "damuu" is a key pressed twice, not an ending
     return query[:-1] == key[:-1] and frozenset((query[-1], key[-1])) not in _CLOSE_VOWELS
 
 

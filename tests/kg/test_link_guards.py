@@ -137,12 +137,16 @@ def test_the_budget_rules_by_script() -> None:
     assert plausible_typo("kisukali", "kisukari", "sw") and not plausible_typo("kisukali", "kisukari", "en")
     assert not plausible_typo(fold("糖尿并"), fold("糖尿病"))  # another character: the homophone path's job
     assert plausible_typo(fold("비형 간염"), fold("B형 간염"))  # the letter spelt out in Hangul
+    # an English word is not a typo of another, but a British spelling is the same word
+    assert not plausible_typo("comma", "coma", "en") and not plausible_typo("dioxin", "digoxin", "en")
+    assert plausible_typo("foetal macrosomia", "fetal macrosomia", "en") and plausible_typo("tumours", "tumors", "en")
 
 
 def test_a_swahili_final_vowel_is_grammar_not_a_typo() -> None:
     assert not plausible_typo("pumua", "pumu", "sw")  # breathe, not asthma: a vowel added
     assert not plausible_typo("ukomo", "ukoma", "sw")  # limit, not leprosy: a vowel changed
     assert plausible_typo("saratan", "saratani", "sw")  # dropped from a loanword
+    assert plausible_typo("damuu", "damu", "sw")  # a key pressed twice
     assert plausible_typo("kwinine", "kwinini", "sw") and plausible_typo("kaswendi", "kaswende", "sw")
     assert plausible_typo("ukomo", "ukoma", "yo")  # only Swahili's endings
 
