@@ -1,12 +1,14 @@
 """Retrieving local clinical knowledge for a question's concepts: LOCAL_PRACTICE facts
 and passages of local documents.
 
-Facts: the LOCAL_PRACTICE edges of the concepts, in the question's language and, when given,
-one of its regions. A fact about a practice the reasoning also names scores 1, one about a
-practice it does not name 0.7, one about the condition alone (prevalence) 0.6; a fact whose
-condition is a broader concept of another of the question's concepts (malaria, when the
-question is about severe malaria) scores half, so that it never outranks the facts on the
-concept itself. Ties go to the kinds that change what the answer should say.
+Facts: the LOCAL_PRACTICE edges of the concepts and of their broader concepts (IS_A, two steps
+up), in the question's language and, when given, one of its regions: the practice for
+tuberculosis applies to a question about pulmonary tuberculosis. A fact about a practice the
+reasoning also names scores 1, one about a practice it does not name 0.7, one about the
+condition alone (prevalence) 0.6; a fact whose condition is a broader concept of one of the
+question's concepts (malaria, when the question is about severe malaria) scores half, so that
+it never outranks the facts on the concept itself. Ties go to the kinds that change what the
+answer should say.
 
 Passages: those that mention the concepts (their MENTIONS edges, written by `medcore ingest
 corpus`), from documents of the question's regions or of none, ranked by concept overlap and
@@ -49,10 +51,10 @@ def retrieve(
     """The best `top_k` facts whose condition is one of `cuis`, in `lang` and, when given, one
     of `regions` (see the module docstring)."""
     wanted = set(cuis)
+    broader = store.broader(sorted(wanted)) if wanted else set()
     facts: list[PracticeFact] = []
     for region in regions or [None]:  # type: ignore[list-item]
-        facts += store.local_practice(sorted(wanted), region=region, lang=lang)
-    broader = store.broader_within(sorted(wanted)) if len(wanted) > 1 else set()
+        facts += store.local_practice(sorted(wanted | broader), region=region, lang=lang)
     scored = {
         (f.head, f.tail, f.key): _fact(f, _score(f, wanted) * (_BROADER if f.head in broader else 1.0)) for f in facts
     }

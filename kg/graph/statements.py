@@ -43,7 +43,7 @@ __all__ = [
     "PRUNE_DOCUMENTS",
     "CLEAR_RUN",
     "PASSAGES_MENTIONING",
-    "BROADER_WITHIN",
+    "BROADER",
     "duplicate_relationships",
     "ORPHAN_TERMS",
     "DELETE_ORPHAN_TERMS",
@@ -179,11 +179,11 @@ PASSAGES_MENTIONING = Statement(
 )
 
 # Which of the concepts are a broader concept (IS_A parent) of another of them.
-BROADER_WITHIN = Statement(
-    "broader_within",
-    "UNWIND $cuis AS cui "
-    "MATCH (c:Concept {cui: cui})-[r:IS_A]->(p:Concept) WHERE p.cui IN $cuis "
-    "RETURN DISTINCT p.cui AS cui",
+# The broader concepts of the question's concepts, two IS_A steps up at most: the practice
+# for tuberculosis applies to pulmonary tuberculosis, that for malignant neoplasms less so.
+BROADER = Statement(
+    "broader",
+    "UNWIND $cuis AS cui MATCH (:Concept {cui: cui})-[:IS_A*1..2]->(p:Concept) RETURN DISTINCT p.cui AS cui",
     ("cuis",),
 )
 
@@ -342,4 +342,4 @@ def catalog() -> Iterator[Statement]:
         yield duplicate_relationships(spec.type, delete=True)
     yield from (LOCAL_PRACTICE, COUNT_NODES, COUNT_RELATIONSHIPS, TERMS_PER_LANGUAGE, DELETE_BATCH, CLEAR_RUN)
     yield from (TERMS_PAGE, CONCEPTS_PAGE, VOCABULARY_FINGERPRINT, ADD_LEARNED_TERMS, PRUNE_DOCUMENTS)
-    yield from (PASSAGES_MENTIONING, BROADER_WITHIN, ORPHAN_TERMS, DELETE_ORPHAN_TERMS)
+    yield from (PASSAGES_MENTIONING, BROADER, ORPHAN_TERMS, DELETE_ORPHAN_TERMS)

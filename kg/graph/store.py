@@ -301,9 +301,10 @@ class GraphStore:
         rows = self._execute(st.PASSAGES_MENTIONING, cuis=list(cuis), regions=list(regions), limit=limit)
         return [PassageHit(**row) for row in rows]
 
-    def broader_within(self, cuis: Sequence[str]) -> set[str]:
-        """The concepts among `cuis` that are a broader concept (IS_A parent) of another of them."""
-        return {row["cui"] for row in self._execute(st.BROADER_WITHIN, cuis=list(cuis))}
+    def broader(self, cuis: Sequence[str]) -> set[str]:
+        """The broader concepts of `cuis`: their IS_A parents and grandparents (some may be
+        among `cuis` themselves)."""
+        return {row["cui"] for row in self._execute(st.BROADER, cuis=list(cuis))}
 
     def execute(self, statement: st.Statement, **params: Any) -> list[dict[str, Any]]:
         """Run one statement of the catalog (`kg.graph.statements`) with its parameters."""

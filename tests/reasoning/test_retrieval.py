@@ -36,6 +36,15 @@ def test_facts_on_a_broader_concept_rank_below_facts_on_the_concept_itself(seede
     assert uncomplicated[0].tail == AL and all(e.head != SEVERE for e in uncomplicated)
 
 
+def test_the_practice_for_a_broader_concept_reaches_a_question_about_a_narrower_one(seeded: GraphStore) -> None:
+    # Severe malaria IS_A malaria: malaria's facts apply, at half the score of severe malaria's own.
+    alone = retrieve(seeded, [SEVERE], lang="sw", regions=["KE"], top_k=20)
+    assert alone[0].head == SEVERE and any(e.head == MALARIA for e in alone)
+    assert all(e.score <= 0.5 for e in alone if e.head == MALARIA)
+    # and never the other way: a question about malaria is not told about severe malaria
+    assert all(e.head != SEVERE for e in retrieve(seeded, [MALARIA], lang="sw", regions=["KE"], top_k=20))
+
+
 def test_passages_are_found_by_concept_and_ranked_by_overlap_relevance_and_language(seeded: GraphStore) -> None:
     question = "Ni dawa gani ya kwanza kwa malaria isiyo kali nchini Kenya?"
     found = retrieve_passages(seeded, [MALARIA, AL], question=question, lang="sw", regions=["KE"], top_k=5)
