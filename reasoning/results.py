@@ -140,6 +140,9 @@ class Evidence(_Model):
     source: str
     key: str
     score: float = 0.0
+    # A fact on a broader concept (tuberculosis) reached from a narrower one the question
+    # names (pulmonary tuberculosis): the step naming the narrower concept is where it goes.
+    via: str | None = None
 
 
 class ScaffoldStepResult(_Model):

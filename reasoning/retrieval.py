@@ -51,13 +51,11 @@ def retrieve(
     """The best `top_k` facts whose condition is one of `cuis`, in `lang` and, when given, one
     of `regions` (see the module docstring)."""
     wanted = set(cuis)
-    broader = store.broader(sorted(wanted)) if wanted else set()
+    broader = store.broader(sorted(wanted)) if wanted else {}
     facts: list[PracticeFact] = []
     for region in regions or [None]:  # type: ignore[list-item]
-        facts += store.local_practice(sorted(wanted | broader), region=region, lang=lang)
-    scored = {
-        (f.head, f.tail, f.key): _fact(f, _score(f, wanted) * (_BROADER if f.head in broader else 1.0)) for f in facts
-    }
+        facts += store.local_practice(sorted(wanted | broader.keys()), region=region, lang=lang)
+    scored = {(f.head, f.tail, f.key): _fact(f, _score(f, wanted), sorted(broader.get(f.head, ()))) for f in facts}
     ranked = sorted(scored.values(), key=lambda e: (-e.score, _rank(e.kind), e.head, e.tail))
     return ranked[:top_k]
 
@@ -114,7 +112,9 @@ def _rank(kind: str) -> int:
     return _KIND_ORDER.index(kind) if kind in _KIND_ORDER else len(_KIND_ORDER)
 
 
-def _fact(fact: PracticeFact, score: float) -> Evidence:
+def _fact(fact: PracticeFact, score: float, narrower: list[str]) -> Evidence:
+    """The fact as evidence; one on a broader concept of the question's `narrower` ones
+    scores half and goes with the first of them."""
     return Evidence(
         kind=fact.kind,
         head=fact.head,
@@ -125,7 +125,8 @@ def _fact(fact: PracticeFact, score: float) -> Evidence:
         statement_local=fact.statement_local,
         source=fact.source,
         key=fact.key,
-        score=round(score, 4),
+        score=round(score * (_BROADER if narrower else 1.0), 4),
+        via=narrower[0] if narrower else None,
     )
 
 

@@ -150,13 +150,15 @@ def _local_step(concept: GroundedConcept, local: ChainResult) -> ScaffoldStepRes
 def _attach(steps: list[ScaffoldStepResult], evidence: list[Evidence]) -> list[ScaffoldStepResult]:
     """Each fact goes to the step it grounds: the first that names both its condition and
     its practice, else the first that names its practice (the drug, test or vaccine the
-    step is about), else the first that names its condition."""
+    step is about), else the first that names its condition, else (a fact on a broader
+    concept) the first that names the narrower concept it was reached from."""
     attached: dict[int, list[Evidence]] = {}
     for fact in evidence:
         choices = (
             [s for s in steps if fact.head in s.cuis and fact.tail in s.cuis],
             [s for s in steps if fact.tail in s.cuis],
             [s for s in steps if fact.head in s.cuis],
+            [s for s in steps if fact.via is not None and fact.via in s.cuis],
         )
         target = next((found[0] for found in choices if found), None)
         if target is not None:

@@ -183,7 +183,7 @@ PASSAGES_MENTIONING = Statement(
 # for tuberculosis applies to pulmonary tuberculosis, that for malignant neoplasms less so.
 BROADER = Statement(
     "broader",
-    "UNWIND $cuis AS cui MATCH (:Concept {cui: cui})-[:IS_A*1..2]->(p:Concept) RETURN DISTINCT p.cui AS cui",
+    "UNWIND $cuis AS cui MATCH (:Concept {cui: cui})-[:IS_A*1..2]->(p:Concept) RETURN DISTINCT cui, p.cui AS broader",
     ("cuis",),
 )
 

@@ -301,10 +301,13 @@ class GraphStore:
         rows = self._execute(st.PASSAGES_MENTIONING, cuis=list(cuis), regions=list(regions), limit=limit)
         return [PassageHit(**row) for row in rows]
 
-    def broader(self, cuis: Sequence[str]) -> set[str]:
-        """The broader concepts of `cuis`: their IS_A parents and grandparents (some may be
-        among `cuis` themselves)."""
-        return {row["cui"] for row in self._execute(st.BROADER, cuis=list(cuis))}
+    def broader(self, cuis: Sequence[str]) -> dict[str, set[str]]:
+        """The broader concepts of `cuis` (their IS_A parents and grandparents, some perhaps
+        among `cuis` themselves), each with the concepts of `cuis` it is broader than."""
+        found: dict[str, set[str]] = {}
+        for row in self._execute(st.BROADER, cuis=list(cuis)):
+            found.setdefault(row["broader"], set()).add(row["cui"])
+        return found
 
     def execute(self, statement: st.Statement, **params: Any) -> list[dict[str, Any]]:
         """Run one statement of the catalog (`kg.graph.statements`) with its parameters."""
