@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     graph_startup_timeout_s: float = Field(default=120.0, gt=0)
     # A reply that never comes (a stuck embedded server) becomes an error, not a hang.
     graph_query_timeout_s: float = Field(default=600.0, gt=0)
+    # Neo4j: how long a statement the server refuses as transient (writers deadlocked, the
+    # database not available, as while the server starts it) is sent again before it is an error.
+    graph_retry_s: float = Field(default=30.0, ge=0)
     # LLM endpoint (used by the reasoning pipeline): any OpenAI-compatible server.
     model: str = _env("MEDCORE_MODEL", default="gpt-4o-mini")
     llm_base_url: str | None = _env("MEDCORE_LLM_BASE_URL", "OPENAI_BASE_URL", default=None)

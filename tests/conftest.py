@@ -5,6 +5,11 @@ NEO4J_PASSWORD), and are skipped otherwise. `pytest --neo4j` (or MEDCORE_TEST_NE
 them: it starts a Neo4j 5 for the session from tests/neo4j (JDK 17 + Maven, no Docker) unless
 NEO4J_URI names one, also runs the ingest tests on Neo4j, and fails the run if any Neo4j case is
 skipped. `pytest --neo4j -m neo4j` runs only what differs between the engines.
+
+The CLI tests (tests/reasoning/cli) reach the graph through their home: under --neo4j, each one
+that takes `home` (itself, or through `built` or `endpoint`) runs a second time with the CLI's
+graph settings (MEDCORE_GRAPH_*) naming that Neo4j, with the same assertions; ONE_ENGINE names
+the few that do not, and why.
 """
 
 from __future__ import annotations
@@ -36,6 +41,40 @@ ON_BOTH_ENGINES = (
     TESTS / "reasoning" / "test_batch_resume.py",
     TESTS / "reasoning" / "evaluation" / "test_runner.py",
 )
+# The CLI tests whose `home` also runs on Neo4j (see `home`): every test there that takes a home,
+# but those of ONE_ENGINE. The commands go through the store API and Cypher, so they must print
+# the same counts, rows and answers on both engines.
+CLI = TESTS / "reasoning" / "cli"
+_NO_STORE = "refused before any store is opened (the test checks that): no engine is reached"
+_OWN_STORE = "it points the CLI at a store of its own (a malformed or unreachable Neo4j URI)"
+ONE_ENGINE = {  # test file::test function -> why it runs on the embedded store only
+    # About the embedded store itself: its server process, its writer lock, its files in the home.
+    "test_graph.py::test_db_start_status_stop": "`medcore db start|status|stop` manages the embedded "
+    "FalkorDB server; with a Neo4j URI it is a ConfigError by design",
+    "test_two_writers.py::test_a_second_writer_waits_and_says_for_whom": "the home's writer lock "
+    "(graph/writer.lock) is the embedded store's; Neo4j's MERGE locks both ends instead, and two builds "
+    "at once are tested on both engines",
+    "test_hostile_input.py::test_a_relative_home_is_made_absolute": "it looks for the embedded store's "
+    "files (graph/dump.rdb) where the home was made absolute",
+    "test_hostile_input.py::test_a_home_that_is_a_file_is_a_one_line_error": "the embedded store's data "
+    "directory cannot be made there; a Neo4j home holds only the linking index, made when first needed",
+    "test_hostile_input.py::test_a_read_only_home_is_a_one_line_error": "as above: with Neo4j a read-only "
+    "home still serves reads (README, Settings)",
+    # Nothing of the store in them.
+    "test_exit_codes.py::test_a_usage_error_exits_2_with_the_usage_line_and_the_reason_before_any_store_opens": (
+        _NO_STORE
+    ),
+    "test_ask.py::test_ask_without_an_endpoint_says_how_to_get_one_before_opening_the_store": _NO_STORE,
+    "test_hostile_input.py::test_a_cypher_parameter_the_store_cannot_hold_is_refused_not_clamped": _NO_STORE,
+    "test_hostile_input.py::test_an_argument_that_is_not_utf8_is_a_usage_error": _NO_STORE,
+    "test_hostile_input.py::test_a_config_file_or_environment_variable_that_is_not_utf8_is_a_one_line_error": (
+        _NO_STORE
+    ),
+    "test_hostile_input.py::test_ask_input_refuses_two_items_with_one_id": _NO_STORE,
+    "test_info.py::test_config_show_gives_every_setting_its_source_and_masks_secrets": _NO_STORE,
+    "test_hostile_input.py::test_a_malformed_graph_uri_is_never_shown_by_info_config_show_or_an_error": _OWN_STORE,
+    "test_info.py::test_info_reports_a_store_it_cannot_open_instead_of_failing": _OWN_STORE,
+}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -57,10 +96,27 @@ def _neo4j_wanted(config: pytest.Config) -> bool:
 
 
 @pytest.fixture
-def home() -> Iterator[Path]:
+def home(request: pytest.FixtureRequest) -> Iterator[Path]:
+    """A temporary home, for the embedded store; for the CLI tests on Neo4j (see
+    pytest_generate_tests), a home whose settings name the Neo4j of NEO4J_URI, its graph
+    emptied before and after the test."""
     # Short paths: a unix socket path must fit in 107 bytes.
     with tempfile.TemporaryDirectory(prefix="mc-", dir="/tmp") as directory:
-        yield Path(directory)
+        path = Path(directory)
+        if getattr(request, "param", "falkordb") != "neo4j":
+            yield path
+            return
+        _close(_neo4j_store(path), "neo4j")  # skips without NEO4J_URI
+        with pytest.MonkeyPatch.context() as environment:
+            # The environment, not a settings file: commands run in child processes see it too.
+            environment.setenv("MEDCORE_GRAPH_URI", os.environ["NEO4J_URI"])
+            environment.setenv("MEDCORE_GRAPH_USER", os.environ.get("NEO4J_USER", "neo4j"))
+            environment.setenv("MEDCORE_GRAPH_PASSWORD", os.environ.get("NEO4J_PASSWORD", ""))
+            environment.delenv("MEDCORE_GRAPH_DATABASE", raising=False)
+            try:
+                yield path
+            finally:
+                _close(_neo4j_store(path), "neo4j")
 
 
 def _neo4j_store(home: Path) -> GraphStore:
@@ -117,10 +173,17 @@ def embedded(request: pytest.FixtureRequest, home: Path) -> Iterator[GraphStore]
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     # Only when a Neo4j is asked for: the default run keeps its test ids and count.
-    if not _neo4j_wanted(metafunc.config) or "embedded" not in metafunc.fixturenames:
+    if not _neo4j_wanted(metafunc.config):
         return
-    if any(metafunc.definition.path.is_relative_to(root) for root in ON_BOTH_ENGINES):
+    path = metafunc.definition.path
+    if "embedded" in metafunc.fixturenames and any(path.is_relative_to(root) for root in ON_BOTH_ENGINES):
         metafunc.parametrize("embedded", BACKENDS, indirect=True)
+    elif (
+        "home" in metafunc.fixturenames
+        and path.is_relative_to(CLI)
+        and f"{path.name}::{metafunc.definition.originalname}" not in ONE_ENGINE
+    ):
+        metafunc.parametrize("home", BACKENDS, indirect=True)
 
 
 # -- a Neo4j for the session -----------------------------------------------------------------

@@ -325,7 +325,8 @@ class GraphStore:
         try:
             return self.runner.run(statement.text, params)
         except GraphStoreError as exc:
-            raise type(exc)(f"{statement.name} on {self.runner.description}: {exc}") from exc
+            where = "" if self.runner.description in str(exc) else f" on {self.runner.description}"
+            raise type(exc)(f"{statement.name}{where}: {exc}") from exc
 
 
 def _checked_types(rel_types: Sequence[str] | None) -> list[str]:
@@ -368,6 +369,7 @@ def open_store(settings: Settings) -> GraphStore:
                 user=settings.graph_user,
                 password=password,
                 database=settings.graph_database,
+                retry_s=settings.graph_retry_s,
             )
     else:
         from kg.errors import ConfigError

@@ -263,6 +263,47 @@ class Neo4jServer:
                     ) from None
                 time.sleep(0.5)
 
+    @contextlib.contextmanager
+    def database_unavailable(self) -> Iterator[None]:
+        """Hold the database neo4j unavailable for the block, as the server does while it starts
+        or stops it: Bolt still answers, and every query on that database is refused with
+        Neo.TransientError.General.DatabaseUnavailable (for the fault tests)."""
+        self._tell("unavailable")
+        try:
+            self._await_database(available=False)
+            yield
+        finally:
+            self._tell("available")
+            self._await_database(available=True)
+
+    def _tell(self, line: str) -> None:
+        if self._process is None or self._process.stdin is None:
+            raise Neo4jServerError("the server is not running")
+        self._process.stdin.write(line + "\n")
+        self._process.stdin.flush()
+
+    def _await_database(self, *, available: bool, timeout_s: float = 30.0) -> None:
+        import neo4j
+
+        assert self.info is not None
+        direct = self.info.bolt.replace("neo4j://", "bolt://", 1)  # no routing table: the database answers
+        deadline = time.monotonic() + timeout_s
+        with neo4j.GraphDatabase.driver(direct, auth=(self.info.user, self.password)) as driver:
+            while True:
+                try:
+                    with driver.session(database="neo4j") as session:
+                        session.run("RETURN 1").consume()
+                    now = True
+                except neo4j.exceptions.DatabaseUnavailable:
+                    now = False
+                if now == available:
+                    return
+                if time.monotonic() > deadline:
+                    raise self._failure(
+                        f"the database neo4j is still {'un' * available}available after {timeout_s:g} s"
+                    )
+                time.sleep(0.1)
+
     def _failure(self, message: str) -> Neo4jServerError:
         log = self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path else ""
         return Neo4jServerError(f"{message}. Last lines of the JVM's log ({self.log_path}):\n{_tail(log)}")

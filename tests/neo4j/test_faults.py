@@ -1,7 +1,8 @@
 """Neo4j under bad input and faults (issue 12): a dead server, a wrong password, a wrong database
-name, each through the Python API and the CLI, give one clear line naming the URI without the
-password, exit 1 and no traceback; a server killed mid-ingest or mid-copy gives such a line, and
-once it is started again on the same data directory, the same command completes the work.
+name, a database that stays unavailable, each through the Python API and the CLI, give one clear
+line naming the URI without the password, exit 1 and no traceback; a server killed mid-ingest or
+mid-copy gives such a line, and once it is started again on the same data directory, the same
+command completes the work.
 
 Run under `pytest --neo4j` (skipped otherwise); the fault cases start servers of their own.
 """
@@ -171,6 +172,50 @@ def test_a_wrong_database_api_and_cli(
     assert main(["--home", str(home), "db", "copy", "--to", info.bolt, "--quiet"]) == 1
     line = _one_clear_line(capsys.readouterr().err, info.bolt, password)
     assert "no database 'nosuchdb'" in line
+
+
+def test_a_database_that_stays_unavailable_api_and_cli(
+    launched_neo4j: Any,
+    home: Path,
+    graph_env: Callable[..., None],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The server answers, its database does not (as while a server starts or stops it): after
+    # MEDCORE_GRAPH_RETRY_S (1 s here instead of 30), one line naming the URI and what to do, both
+    # for a store in use and for one being opened, on a routing (neo4j://) and a direct (bolt://) URI.
+    info, password = launched_neo4j.info, launched_neo4j.password
+    uris = (info.bolt, info.bolt.replace("neo4j://", "bolt://", 1))
+
+    def settings(uri: str) -> Any:
+        return load_settings(home=home, graph_uri=uri, graph_user=info.user, graph_password=password, graph_retry_s=1)
+
+    in_use = [open_store(settings(uri)) for uri in uris]
+    try:
+        with launched_neo4j.database_unavailable():
+            for uri, store in zip(uris, in_use, strict=True):
+                for query in (None, "MATCH (n) RETURN count(n) AS n"):  # the store API, and Cypher as given
+                    with pytest.raises(GraphConnectionError) as raised:
+                        store.counts() if query is None else store.query(query)
+                    message = str(raised.value)
+                    _no_secret(message, uri, password)
+                    assert "its default database stayed unavailable for 1 s (MEDCORE_GRAPH_RETRY_S)" in message
+                    assert "once it is available, run the same command again" in message
+                with pytest.raises(GraphConnectionError) as raised:
+                    open_store(settings(uri))
+                _no_secret(str(raised.value), uri, password)
+                assert "set MEDCORE_GRAPH_RETRY_S higher to wait longer" in str(raised.value)
+                graph_env(uri, user=info.user, password=password)
+                monkeypatch.setenv("MEDCORE_GRAPH_RETRY_S", "1")
+                for command in (["kg", "stats"], ["cypher", "RETURN 1 AS one"]):
+                    assert main(["--home", str(home), *command]) == 1
+                    line = _one_clear_line(capsys.readouterr().err, uri, password)
+                    assert line.startswith(f"GraphConnectionError: Neo4j at {uri} answers but its default database")
+        for store in in_use:  # available again: the same stores go on
+            assert store.query("RETURN 1 AS one") == [{"one": 1}]
+    finally:
+        for store in in_use:
+            store.close()
 
 
 # -- a server that goes away mid-ingest or mid-copy ---------------------------------------------

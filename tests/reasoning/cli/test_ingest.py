@@ -1,4 +1,4 @@
-"""`medcore ingest ...` through `main(argv)`, on the embedded store."""
+"""`medcore ingest ...` through `main(argv)`, on the embedded store (and on Neo4j under --neo4j)."""
 
 from __future__ import annotations
 

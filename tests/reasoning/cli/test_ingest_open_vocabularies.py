@@ -1,5 +1,5 @@
 """`medcore ingest wikidata` and `medcore ingest obo --translations` through `main(argv)`, on
-the embedded store with the seed built."""
+the embedded store (and on Neo4j under --neo4j) with the seed built."""
 
 from __future__ import annotations
 

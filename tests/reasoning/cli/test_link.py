@@ -1,5 +1,5 @@
-"""`medcore link` through `main(argv)`, on the embedded store: one text, or many from a
-file or stdin, with one JSON shape per text."""
+"""`medcore link` through `main(argv)`, on the embedded store (and on Neo4j under --neo4j): one
+text, or many from a file or stdin, with one JSON shape per text."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 package medcore;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,6 +22,11 @@ import org.neo4j.cli.AdminTool;
 import org.neo4j.cli.ExecutionContext;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.io.fs.DefaultFileSystemAbstraction;
+import org.neo4j.kernel.availability.AvailabilityGuard;
+import org.neo4j.kernel.availability.AvailabilityRequirement;
+import org.neo4j.kernel.availability.DatabaseAvailabilityGuard;
+import org.neo4j.kernel.availability.DescriptiveAvailabilityRequirement;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
 import org.neo4j.kernel.internal.Version;
 import org.neo4j.server.CommunityBootstrapper;
 
@@ -38,7 +44,9 @@ import org.neo4j.server.CommunityBootstrapper;
  *
  * <p>Options: --bolt-port N, --http-port N (default: free ports chosen here),
  * --stop-on-stdin-eof (for a parent process: the server stops when the parent's end of the
- * pipe closes, so that a parent killed with SIGKILL leaves no server behind), --home DIR (keep
+ * pipe closes, so that a parent killed with SIGKILL leaves no server behind; meanwhile the line
+ * "unavailable" on stdin holds the database neo4j unavailable, as the server does while it starts
+ * or stops it, until the line "available", for the fault tests), --home DIR (keep
  * the home in DIR, created 0700 if missing, and never delete it: a server started again on the
  * same DIR finds its data and its password, as after a crash; for the fault tests).
  */
@@ -49,6 +57,10 @@ public final class Neo4jServer {
     private static final java.nio.file.attribute.FileAttribute<?> PRIVATE_DIRECTORY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    // What Bolt clients are told (Neo.TransientError.General.DatabaseUnavailable) while it is held.
+    private static final AvailabilityRequirement HELD_UNAVAILABLE =
+            new DescriptiveAvailabilityRequirement("held unavailable by the medcore test launcher");
 
     private static final Object LOCK = new Object();
     private static CommunityBootstrapper neo4j;
@@ -128,9 +140,16 @@ public final class Neo4jServer {
         ready.flush();
 
         if (stopOnStdinEof) {
-            InputStream in = System.in;
-            while (in.read() != -1) {
-                // Nothing is ever sent; only the end of the pipe matters.
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            AvailabilityGuard guard = ((GraphDatabaseAPI) neo4j.getDatabaseManagementService().database("neo4j"))
+                    .getDependencyResolver()
+                    .resolveDependency(DatabaseAvailabilityGuard.class);
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                switch (line.strip()) {
+                    case "unavailable" -> guard.require(HELD_UNAVAILABLE);
+                    case "available" -> guard.fulfill(HELD_UNAVAILABLE);
+                    default -> System.err.println("medcore: ignored on stdin: " + line);
+                }
             }
             System.err.println("medcore: stdin closed, stopping Neo4j");
             System.exit(0);
