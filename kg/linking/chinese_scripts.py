@@ -1,0 +1,93 @@
+"""Traditional and simplified Chinese: one word in two scripts, and in two regional standards.
+
+The seed's Chinese is simplified (mainland); people also write traditional characters (Taiwan,
+Hong Kong, overseas), and there the word itself may be another: Taiwan writes 憂鬱症 where the
+mainland writes 抑郁症 (depression), 腦梗塞 for 脑梗死 (cerebral infarction), 阿斯匹靈 for 阿司匹林
+(aspirin). Two steps, both OpenCC's (the reference converter: Apache 2.0, maintained, its
+dictionaries inside its wheel, nothing downloaded):
+
+- Characters: every traditional character folds to its simplified one (`t2s_characters`,
+  applied by `kg.linking.text.fold` to lexicon keys and to text alike, so 腦梗塞 is looked up,
+  and found in running text, as 脑梗塞). One traditional character for several simplified
+  ones (乾: 干 "dry" or 乾 in 乾隆; 著: 着 or 著; 瞭: 了 or 瞭) takes OpenCC's first choice
+  everywhere. That is safe for matching because the choice is the same on both sides: a term
+  and a text that holds it fold alike whatever the choice, so no word is split from itself;
+  the worst a wrong choice does is to fold two different traditional words onto one key (a
+  homograph, which ranking shows as ambiguous), and simplified text, where those characters
+  are already one, cannot tell them apart either. Several traditional characters for one
+  simplified (發 "emit" and 髮 "hair" are both 发) merge the same way, and for the same reason.
+- Words: OpenCC's regional phrase tables (since OpenCC 1.4 they hold medical words) say what
+  a mainland term is called in Taiwan and Hong Kong, and what a Taiwan term is called on the
+  mainland. Each Chinese term is also indexed under its Taiwan and Hong Kong forms
+  (`regional_forms`: 抑郁症 under 憂鬱症, folded 忧郁症), which running text and lookups both
+  meet; a looked-up Chinese term is also converted the other way (`mainland_forms`: 乙醯胺酚
+  to 对乙酰氨基酚), since the tables are not symmetric. A regional form that folds onto another
+  term's key is dropped (the term written so wins), and so is one that two terms of different
+  keys share.
+
+Limits: the phrase tables know the words their maintainers entered, not every clinical term
+(氣喘 "asthma" in Taiwan stays 气喘, and the seed says 哮喘); Hong Kong gets OpenCC's own
+Hong Kong phrases (fewer than Taiwan's); a conversion is one OpenCC call (a few
+microseconds), which lookups pay only when nothing matched exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+__all__ = ["mainland_forms", "regional_forms", "t2s_characters"]
+
+# OpenCC configurations: mainland -> Taiwan / Hong Kong with their phrases; Taiwan -> mainland
+# with its phrases, and Hong Kong -> mainland (characters and variants: OpenCC ships no
+# Hong Kong -> mainland phrase configuration).
+_TO_REGIONS = ("s2twp", "s2hkp")
+_TO_MAINLAND = ("tw2sp", "hk2s")
+
+
+@cache
+def _converter(config: str) -> Any:
+    import opencc  # its dictionaries load here, on first use
+
+    return opencc.OpenCC(config)
+
+
+@cache
+def t2s_characters() -> dict[str, str]:
+    """Traditional -> simplified, character by character, from OpenCC's own table (only the
+    characters that change, and only to one character)."""
+    chars = [chr(c) for c in range(0x4E00, 0xA000)] + [chr(c) for c in range(0x3400, 0x4DC0)]
+    converted = _converter("t2s").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # a phrase rule joined lines: fall back to no mapping
+        return {}
+    return {t: s for t, s in zip(chars, converted, strict=True) if t != s and len(s) == 1}
+
+
+def regional_forms(texts: Iterable[str]) -> list[tuple[str, ...]]:
+    """For each (mainland) text, its Taiwan and Hong Kong forms that differ from it, as
+    OpenCC writes them (not folded). One OpenCC call per configuration for all texts."""
+    texts = list(texts)
+    if not texts:
+        return []
+    forms: list[list[str]] = [[] for _ in texts]
+    joined = "\n".join(text.replace("\n", " ") for text in texts)
+    for config in _TO_REGIONS:
+        converted = _converter(config).convert(joined).split("\n")
+        if len(converted) != len(texts):  # cannot happen with these tables; never misalign
+            continue
+        for i, (text, form) in enumerate(zip(texts, converted, strict=True)):
+            if form != text and form not in forms[i]:
+                forms[i].append(form)
+    return [tuple(found) for found in forms]
+
+
+def mainland_forms(text: str) -> tuple[str, ...]:
+    """What a Taiwan or Hong Kong text is called on the mainland, where that differs from
+    the text."""
+    forms: list[str] = []
+    for config in _TO_MAINLAND:
+        form = _converter(config).convert(text)
+        if form != text and form not in forms:
+            forms.append(form)
+    return tuple(forms)
