@@ -1,10 +1,12 @@
 """UMLS-style normalization: text in any of our languages -> ranked concept candidates.
 
-Lookup goes exact -> abbreviation -> reading (Japanese) -> fuzzy -> homophone (Chinese) and
-stops at the first step that finds something. Exact includes a Chinese term's Taiwan and
-Hong Kong forms (`kg.linking.chinese_scripts`, in running text too) and a dotted abbreviation
-without its stops (`kg.linking.dotted`: T.B. for TB). A near match never contradicts the text (`kg.linking.opposites`:
-hypo- for hyper-, 低 for 高, hepatitis C for hepatitis B) and must be a plausible typing
+Lookup goes exact -> abbreviation -> reading (Japanese) -> fuzzy -> mainland word and
+homophone (Chinese) and stops at the first step that finds something. Exact includes a
+Chinese term's Taiwan and Hong Kong forms (`kg.linking.chinese_scripts`, in running text too)
+and a dotted abbreviation without its stops (`kg.linking.dotted`: T.B. for TB); a Chinese
+text that matches nothing else is converted to mainland words (乙醯胺酚: 对乙酰氨基酚). A near
+match never contradicts the text (`kg.linking.opposites`: hypo- for hyper-, 低 for 高,
+hepatitis C for hepatitis B) and must be a plausible typing
 error of its term (`kg.linking.typos`: long enough, not a code, within the typo budget).
 A language's common words never link (`kg.linking.common_words`), and running text matches
 a term only with the marks the text itself carries (`kg.linking.marks`: Yoruba tone marks,
@@ -106,12 +108,9 @@ class Normalizer:
     def __init__(self, lexicon: Lexicon, *, threshold: float = 0.8) -> None:
         self.lexicon = lexicon
         self.threshold = threshold
-        self.fuzzy = FuzzyIndex(lexicon.keys)
-        self.homophones = HomophoneIndex()
+        # Chinese terms' Taiwan and Hong Kong forms, folded -> key id (kg.linking.chinese_scripts);
+        # built first, so that the memory its converters free serves the fuzzy index.
         chinese = list(lexicon.keys_of("zh"))
-        for key in chinese:
-            self.homophones.add(key, lexicon.keys[key])
-        # Chinese terms' Taiwan and Hong Kong forms, folded -> key id (kg.linking.chinese_scripts).
         self.regional: dict[str, int] = {}
         self._regional_refused: set[str] = set()
         self._add_regional(chinese)
@@ -120,6 +119,10 @@ class Normalizer:
             for hit in lexicon.hits(key):
                 if hit.lang == "ja":
                     self.readings.add(key, hit.text)
+        self.fuzzy = FuzzyIndex(lexicon.keys)
+        self.homophones = HomophoneIndex()
+        for key in chinese:
+            self.homophones.add(key, lexicon.keys[key])
         self._matcher: DictionaryMatcher | None = None
 
     @property
@@ -141,8 +144,6 @@ class Normalizer:
             return [c._replace(score=min(c.score, _VARIANT), method="variant") for c in found][:limit]
         if not found and text.strip().endswith("s") and is_code(text.strip()):
             found = self._plural_code(text.strip(), lang)
-        if not found and lang == "zh":
-            found = self._mainland(text, lang)
         if not found and context and lang == "en":
             found = self._expanded(text, context, lang)
         if not found and lang == "ja":
@@ -150,7 +151,9 @@ class Normalizer:
         if not found:
             found = self._fuzzy(text, lang, limit)
         if not found and lang == "zh":
-            found = self._homophone(text, lang)
+            # After fuzzy, which never takes a Han character for another (so never a regional
+            # word for its mainland one), to spare the conversion to the typos it resolves.
+            found = self._mainland(text, lang) or self._homophone(text, lang)
         return found[:limit]
 
     def link(self, text: str, lang: str, *, limit: int = 5) -> list[LinkedMention]:
