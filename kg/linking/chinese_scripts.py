@@ -33,7 +33,7 @@ conversion is one OpenCC call (2-3 microseconds), paid only when nothing matched
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -45,6 +45,7 @@ __all__ = ["mainland_forms", "regional_forms", "t2s_characters"]
 # lookup pays for the Taiwan call only.)
 _TO_REGIONS = ("s2twp", "s2hkp")
 _TO_MAINLAND = ("tw2sp",)
+_CHUNK = 4096  # texts converted in one OpenCC call: the temporary strings stay small
 
 
 @cache
@@ -65,26 +66,27 @@ def t2s_characters() -> dict[str, str]:
     return {t: s for t, s in zip(chars, converted, strict=True) if t != s and len(s) == 1}
 
 
-def regional_forms(texts: Iterable[str]) -> list[tuple[str, ...]]:
-    """For each (mainland) text, its Taiwan and Hong Kong forms that differ from it, as
-    OpenCC writes them (not folded). One OpenCC call per configuration for all texts; the
-    converters are loaded for the call and let go after it (s2twp's tables take some 45 MB
-    and 0.1 s to load: an index pays that once, a learned Chinese term each time)."""
-    texts = list(texts)
+def regional_forms(texts: Sequence[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """For each (mainland) text whose Taiwan or Hong Kong forms differ from it, its index in
+    `texts` and those forms, as OpenCC writes them (not folded). One OpenCC call per
+    configuration for a few thousand texts at a time; the converters are loaded for the call
+    and let go after it (s2twp's tables take some 45 MB and 0.1 s to load: an index pays that
+    once, a learned Chinese term each time)."""
     if not texts:
-        return []
+        return
     import opencc
 
-    forms: list[list[str]] = [[] for _ in texts]
-    joined = "\n".join(text.replace("\n", " ") for text in texts)
-    for config in _TO_REGIONS:
-        converted = opencc.OpenCC(config).convert(joined).split("\n")
-        if len(converted) != len(texts):  # cannot happen with these tables; never misalign
+    converters = [opencc.OpenCC(config) for config in _TO_REGIONS]
+    for low in range(0, len(texts), _CHUNK):
+        chunk = texts[low : low + _CHUNK]
+        joined = "\n".join(text.replace("\n", " ") for text in chunk)
+        converted = [converter.convert(joined).split("\n") for converter in converters]
+        if any(len(forms) != len(chunk) for forms in converted):  # cannot happen with these tables
             continue
-        for i, (text, form) in enumerate(zip(texts, converted, strict=True)):
-            if form != text and form not in forms[i]:
-                forms[i].append(form)
-    return [tuple(found) for found in forms]
+        for i, text in enumerate(chunk):
+            forms = tuple(dict.fromkeys(form[i] for form in converted if form[i] != text))
+            if forms:
+                yield low + i, forms
 
 
 def mainland_forms(text: str) -> tuple[str, ...]:

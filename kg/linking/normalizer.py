@@ -205,7 +205,8 @@ class Normalizer:
         texts = [text for key in keys for text in lexicon.texts_of(key)]
         owners = [key for key in keys for _ in lexicon.texts_of(key)]
         refused = self._regional_refused
-        for key, forms in zip(owners, regional_forms(texts), strict=True):
+        for index, forms in regional_forms(texts):
+            key = owners[index]
             for form in forms:
                 alias = fold(form)
                 if not alias or alias == lexicon.keys[key] or alias in refused or lexicon.key_id(alias) is not None:
