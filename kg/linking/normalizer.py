@@ -43,7 +43,7 @@ from kg.linking.lexicon import Lexicon, TermHit, TermRow
 from kg.linking.marks import TextMarks, agrees
 from kg.linking.mentions import DictionaryMatcher
 from kg.linking.opposites import contradicts_folded
-from kg.linking.readings import MIN_READING, ReadingIndex, has_kana, has_kanji, kanji_agree, readings
+from kg.linking.readings import MIN_READING, ReadingIndex, has_kana, has_kanji, kanji_agree, reading
 from kg.linking.text import fold
 from kg.linking.typos import fuzzy_allowed, is_code, plausible_typo
 
@@ -294,13 +294,13 @@ class Normalizer:
             return []
         common = common_keys(lang)
         keys: set[int] = set()
-        for reading in readings(text):
-            if len(reading) < MIN_READING or reading in common:  # 此れ is これ, a common word
-                continue
-            keys.update(self.readings.search(reading))
-            # A term written in kana read so (癌: がん); a kana query's own key was looked up.
-            if reading != folded and (key := self.lexicon.key_id(reading)) is not None:
-                keys.add(key)
+        read = reading(text)
+        if read is None or len(read) < MIN_READING or read in common:  # 此れ is これ, a common word
+            return []
+        keys.update(self.readings.search(read))
+        # A term written in kana read so (癌: がん); a kana query's own key was looked up.
+        if read != folded and (key := self.lexicon.key_id(read)) is not None:
+            keys.add(key)
         hits = [
             (key, hit)
             for key in keys

@@ -6,8 +6,8 @@ for 水疱瘡 (chickenpox), せき for 咳 (cough), げり for 下痢; the other
 for がん, where the vocabulary holds the kana spelling. Characters cannot see these; the reading
 can. Each Japanese term with kanji is indexed under its reading (`ReadingIndex`), as MeCab with
 IPAdic reads it (the tokenizer of `kg.linking.boundaries`), folded like every key (katakana
-to hiragana); a looked-up text is read the same way (`readings`; kana are their own reading),
-and a term read alike is a candidate (`Normalizer` method "reading", below an exact match).
+to hiragana); a looked-up text is read the same way (`reading`, its best parse; kana are their
+own reading), and a term read alike is a candidate (`Normalizer` method "reading", below an exact match).
 
 Readings collide: こうそく is 梗塞 (infarction) and 拘束 (restraint), かんせん 感染 (infection)
 and 汗腺 (sweat gland). So the normalizer takes a reading match only
@@ -27,9 +27,11 @@ IPAdic's readings are its dictionary's, which are not always the medical ones: i
 フシュ. So a term keeps several readings where the tokenizer gives them: its best parse, and
 every other parse among MeCab's best few that reads the whole term as one dictionary word
 (腹痛 フクツウ, 浮腫 フシュ, 寒気 カンキ); parses that cut the term into other words
-(ココロスジコウソク for 心筋梗塞) are left out. Limits: a reading IPAdic does not have is missed
-(麻しん, which it reads マシン, does not meet 麻疹's ハシカ; a kanji it cannot read alone, as 疹 in
-帯状ほう疹, leaves the text without a reading); long vowels are compared as IPAdic's reading
+(ココロスジコウソク for 心筋梗塞) are left out. A looked-up text is read by its best parse only
+(the four best cost four times one), so a kanji query meets a kana term by its first reading
+alone (腹痛 is read はらいた, and would not find a term written ふくつう). Limits: a reading IPAdic
+does not have is missed (麻しん, which it reads マシン, does not meet 麻疹's ハシカ; a kanji it
+cannot read alone, as 疹 in 帯状ほう疹, leaves the text without a reading); long vowels are compared as IPAdic's reading
 writes them (コウソク, not the pronunciation コーソク); running text is not matched by reading
 (only looked-up terms, and a short text linked as one term), since reading every stretch of
 kana in a text would cost mention finding far more than it gains.
@@ -47,7 +49,7 @@ from typing import Any
 
 from kg.linking.text import fold
 
-__all__ = ["MIN_READING", "ReadingIndex", "has_kana", "has_kanji", "kanji_agree", "readings"]
+__all__ = ["MIN_READING", "ReadingIndex", "has_kana", "has_kanji", "kanji_agree", "reading", "readings"]
 
 MIN_READING = 2  # kana: a one-kana reading (い, め, は) is a particle or an ending as often as a word
 _NBEST = 4  # parses asked of MeCab: the best, and whole-word alternatives among the next three
@@ -90,10 +92,10 @@ class _Tagger:
             ) from error
         self._lock = threading.Lock()
 
-    def parses(self, text: str) -> list[list[tuple[str, str, str | None]]]:
-        """MeCab's best parses of `text`, each a list of (surface, part of speech, reading or None)."""
+    def parses(self, text: str, best: int = _NBEST) -> list[list[tuple[str, str, str | None]]]:
+        """MeCab's `best` parses of `text`, each a list of (surface, part of speech, reading or None)."""
         with self._lock:
-            output: str = self._tagger.nbest(text, _NBEST)
+            output: str = self._tagger.nbest(text, best) if best > 1 else self._tagger.parse(text) + "\n"
         parses = []
         for block in output.split("EOS\n"):
             tokens = []
@@ -138,12 +140,12 @@ def _read(tokens: list[tuple[str, str, str | None]]) -> str | None:
     return fold("".join(pieces)).replace(" ", "")
 
 
-def _readings(text: str) -> tuple[str, ...]:
+def _readings(text: str, best: int = _NBEST) -> tuple[str, ...]:
     text = unicodedata.normalize("NFKC", text)
     if not has_kanji(text):
         return (fold(text).replace(" ", ""),) if has_kana(text) else ()
     found: list[str] = []
-    for rank, tokens in enumerate(_tagger().parses(text)):
+    for rank, tokens in enumerate(_tagger().parses(text, best)):
         if rank and (len(tokens) != 1 or tokens[0][0] != text):  # after the best: whole words only
             continue
         reading = _read(tokens)
@@ -152,12 +154,20 @@ def _readings(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=65536)
 def readings(text: str) -> tuple[str, ...]:
-    """The readings of Japanese `text`, folded (hiragana), best first: kana text is its own
-    reading; text with kanji is read by MeCab with IPAdic (see the module docstring). Empty
-    when a kanji in it has no reading, or the text has neither kanji nor kana."""
+    """The readings of Japanese `text`, folded (hiragana), best first, as a term is indexed:
+    kana text is its own reading; text with kanji is read by MeCab with IPAdic (see the
+    module docstring). Empty when a kanji in it has no reading, or the text has neither kanji
+    nor kana."""
     return _readings(text)
+
+
+@lru_cache(maxsize=65536)
+def reading(text: str) -> str | None:
+    """The reading of a looked-up text: MeCab's best parse only (a single parse costs a
+    quarter of its four best, and every Japanese lookup without an exact match asks)."""
+    found = _readings(text, best=1)
+    return found[0] if found else None
 
 
 class ReadingIndex:
