@@ -69,7 +69,10 @@ _ROLE_GROUPS: dict[str, frozenset[str]] = {
 # A near match of the surface stands only if the gloss resembles the concept's name this much
 # (간 초음파, "liver ultrasound", is not obstetric ultrasonography however close 간/산과 are).
 _GLOSS_SUPPORT = 60
-_STRENGTH = {"exact": 3, "variant": 3, "abbreviation": 2, "fuzzy": 1, "homophone": 1}
+# A Japanese reading match (kana for kanji) spells the word as it sounds, not a near miss of
+# it, and the normalizer already refuses readings that terms of two concepts share: it ranks
+# with an abbreviation, and is not doubted like a fuzzy or homophone match.
+_STRENGTH = {"exact": 3, "variant": 3, "abbreviation": 2, "reading": 2, "fuzzy": 1, "homophone": 1}
 
 
 def ground_chain(

@@ -32,7 +32,7 @@ __all__ = ["Report", "vocabulary_fingerprint", "read_lexicon", "load_normalizer"
 Report = Callable[[str], None]
 
 _PAGE = 100_000
-_FORMAT = 4  # bump when the pickled classes or the fold (kg.linking.text) change
+_FORMAT = 5  # bump when the pickled classes or the fold (kg.linking.text) change
 
 
 def vocabulary_fingerprint(store: GraphStore) -> str:

@@ -14,7 +14,7 @@ leftmost first, without overlaps.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,11 +41,19 @@ class Span:
 class DictionaryMatcher:
     """Finds lexicon keys in text. `case_sensitive` keys (short all-capital abbreviations
     such as "AL" or "TB") match only where the text also has them in capitals, so the
-    Latin word "al" or "tb" in running text is not taken for a drug or a disease."""
+    Latin word "al" or "tb" in running text is not taken for a drug or a disease. `aliases`
+    are other folded forms that stand for a key (a Chinese term's Taiwan and Hong Kong
+    forms, `kg.linking.chinese_scripts`): a match of one is a match of its key."""
 
-    def __init__(self, keys: Sequence[str], case_sensitive: set[int] | None = None) -> None:
+    def __init__(
+        self, keys: Sequence[str], case_sensitive: set[int] | None = None, aliases: Mapping[str, int] | None = None
+    ) -> None:
         self._ids = array("i", (key_id for key_id, key in enumerate(keys) if len(key) >= _MIN_KEY_LENGTH))
         self._patterns = [keys[key_id] for key_id in self._ids]
+        for alias, key_id in (aliases or {}).items():
+            if len(alias) >= _MIN_KEY_LENGTH:
+                self._ids.append(key_id)
+                self._patterns.append(alias)
         self._case_sensitive = case_sensitive or set()
         self._automaton: Any = None
         # Keys added after the build (learned terms) go to a second, small automaton, so

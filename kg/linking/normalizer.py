@@ -1,8 +1,12 @@
 """UMLS-style normalization: text in any of our languages -> ranked concept candidates.
 
-Lookup goes exact -> abbreviation -> fuzzy -> homophone (Chinese) and stops at the first
-step that finds something. A near match never contradicts the text (`kg.linking.opposites`:
-hypo- for hyper-, 低 for 高, hepatitis C for hepatitis B) and must be a plausible typing
+Lookup goes exact -> abbreviation -> reading (Japanese) -> fuzzy -> mainland word and
+homophone (Chinese) and stops at the first step that finds something. Exact includes a
+Chinese term's Taiwan and Hong Kong forms (`kg.linking.chinese_scripts`, in running text too)
+and a dotted abbreviation without its stops (`kg.linking.dotted`: T.B. for TB); a Chinese
+text that matches nothing else is converted to mainland words (乙醯胺酚: 对乙酰氨基酚). A near
+match never contradicts the text (`kg.linking.opposites`: hypo- for hyper-, 低 for 高,
+hepatitis C for hepatitis B) and must be a plausible typing
 error of its term (`kg.linking.typos`: long enough, not a code, within the typo budget).
 A language's common words never link (`kg.linking.common_words`), and running text matches
 a term only with the marks the text itself carries (`kg.linking.marks`: Yoruba tone marks,
@@ -14,7 +18,9 @@ term stays unlinked rather than forced onto the nearest concept.
 |--------------|-------------------------------------------------------|--------------------|
 | exact        | same text after NFKC and case folding                 | 1.0                |
 | variant      | same folded form (tone marks, script, width, hyphens) | 0.98               |
+|              | or regional Chinese form (憂鬱症, 抑郁症), or T.B. for TB |                    |
 | abbreviation | short form defined in the text, long form looked up   | 0.95 x long form's |
+| reading      | same Japanese reading, kana on one side (ja, lookups) | 0.9                |
 | fuzzy        | rapidfuzz ratio of folded forms in NFD (jamo, kana)   | ratio / 100        |
 | homophone    | same toneless pinyin, half the characters shared (zh) | 0.9                |
 """
@@ -28,20 +34,23 @@ from typing import Literal, NamedTuple
 
 from kg.linking.abbreviations import abbreviations
 from kg.linking.boundaries import judges
+from kg.linking.chinese_scripts import mainland_forms, regional_forms
 from kg.linking.common_words import as_written, common_keys, is_common
+from kg.linking.dotted import undotted
 from kg.linking.fuzzy import FuzzyIndex
 from kg.linking.homophones import HomophoneIndex
 from kg.linking.lexicon import Lexicon, TermHit, TermRow
 from kg.linking.marks import TextMarks, agrees
 from kg.linking.mentions import DictionaryMatcher
 from kg.linking.opposites import contradicts_folded
+from kg.linking.readings import MIN_READING, ReadingIndex, has_kana, has_kanji, kanji_agree, reading
 from kg.linking.text import fold
 from kg.linking.typos import fuzzy_allowed, is_code, plausible_typo, script
 
 __all__ = ["Candidate", "LinkedMention", "Method", "Normalizer"]
 
-Method = Literal["exact", "variant", "abbreviation", "fuzzy", "homophone"]
-_VARIANT, _ABBREVIATION, _HOMOPHONE = 0.98, 0.95, 0.9
+Method = Literal["exact", "variant", "abbreviation", "reading", "fuzzy", "homophone"]
+_VARIANT, _ABBREVIATION, _READING, _HOMOPHONE = 0.98, 0.95, 0.9, 0.9
 _WHOLE_TEXT_MAX = 60  # a text this short with no match is looked up as one term
 
 
@@ -99,16 +108,27 @@ class Normalizer:
     def __init__(self, lexicon: Lexicon, *, threshold: float = 0.8) -> None:
         self.lexicon = lexicon
         self.threshold = threshold
+        # Chinese terms' Taiwan and Hong Kong forms, folded -> key id (kg.linking.chinese_scripts);
+        # built first, so that the memory its converters free serves the fuzzy index.
+        chinese = list(lexicon.keys_of("zh"))
+        self.regional: dict[str, int] = {}
+        self._regional_refused: set[str] = set()
+        self._add_regional(chinese)
+        self.readings = ReadingIndex()
+        for key in lexicon.keys_of("ja"):
+            for hit in lexicon.hits(key):
+                if hit.lang == "ja":
+                    self.readings.add(key, hit.text)
         self.fuzzy = FuzzyIndex(lexicon.keys)
         self.homophones = HomophoneIndex()
-        for key in lexicon.keys_of("zh"):
+        for key in chinese:
             self.homophones.add(key, lexicon.keys[key])
         self._matcher: DictionaryMatcher | None = None
 
     @property
     def matcher(self) -> DictionaryMatcher:
         if self._matcher is None:
-            self._matcher = DictionaryMatcher(self.lexicon.keys, self._case_sensitive_keys())
+            self._matcher = DictionaryMatcher(self.lexicon.keys, self._case_sensitive_keys(), self.regional)
         return self._matcher
 
     def lookup(self, text: str, lang: str, *, context: str | None = None, limit: int = 5) -> list[Candidate]:
@@ -119,14 +139,21 @@ class Normalizer:
         if folded in common_keys(lang) and self._common_word(text, folded, lang, TextMarks.of(text)):
             return []
         found = self._exact(text, lang, folded)
+        if not found and (stopless := undotted(text)) is not None:
+            found = self._exact(stopless, lang)  # T.B. is TB: a variant of its term, never fuzzy
+            return [c._replace(score=min(c.score, _VARIANT), method="variant") for c in found][:limit]
         if not found and text.strip().endswith("s") and is_code(text.strip()):
             found = self._plural_code(text.strip(), lang)
         if not found and context and lang == "en":
             found = self._expanded(text, context, lang)
+        if not found and lang == "ja":
+            found = self._reading(text, lang, folded)
         if not found:
             found = self._fuzzy(text, lang, limit)
         if not found and lang == "zh":
-            found = self._homophone(text, lang)
+            # After fuzzy, which never takes a Han character for another (so never a regional
+            # word for its mainland one), to spare the conversion to the typos it resolves.
+            found = self._mainland(text, lang) or self._homophone(text, lang)
         return found[:limit]
 
     def link(self, text: str, lang: str, *, limit: int = 5) -> list[LinkedMention]:
@@ -162,14 +189,49 @@ class Normalizer:
                 self._matcher.add(key, self.lexicon.keys[key])
         if row.lang == "zh":
             self.homophones.add(key, self.lexicon.keys[key])
+            for alias in self._add_regional([key]):
+                if self._matcher is not None:
+                    self._matcher.add(key, alias)
+        if row.lang == "ja":
+            self.readings.add(key, row.text)
         return True
+
+    def _add_regional(self, keys: list[int]) -> list[str]:
+        """Index Chinese keys under their Taiwan and Hong Kong forms, folded; returns the forms
+        added. A form that is a key itself, or that keys of different concepts share, is left
+        out: the term written so wins, and a shared form would be a guess. (Keys of one concept
+        may share one: 心梗 and 心肌梗死 are both 心肌梗塞 in Taiwan.)"""
+        lexicon, added = self.lexicon, []
+        texts = [text for key in keys for text in lexicon.texts_of(key)]
+        owners = [key for key in keys for _ in lexicon.texts_of(key)]
+        refused = self._regional_refused
+        for index, forms in regional_forms(texts):
+            key = owners[index]
+            for form in forms:
+                alias = fold(form)
+                if not alias or alias == lexicon.keys[key] or alias in refused or lexicon.key_id(alias) is not None:
+                    continue
+                held = self.regional.get(alias)
+                if held is None:
+                    self.regional[alias] = key
+                    added.append(alias)
+                elif held != key and self._concepts(held) != self._concepts(key):
+                    del self.regional[alias]
+                    refused.add(alias)
+        return added
 
     # -- steps ---------------------------------------------------------------------------
 
+    def _concepts(self, key: int) -> set[str]:
+        return {hit.cui for hit in self.lexicon.hits(key)}
+
     def _exact(self, text: str, lang: str, folded: str | None = None) -> list[Candidate]:
-        key = self.lexicon.key_id(fold(text) if folded is None else folded)
+        folded = fold(text) if folded is None else folded
+        key = self.lexicon.key_id(folded)
         if key is None:
-            return []
+            key = self.regional.get(folded)  # a Chinese term's Taiwan or Hong Kong form
+            if key is None:
+                return []
         term = self.lexicon.only_term(key)
         if term is None:
             return self._ranked(key, text, lang)
@@ -215,6 +277,42 @@ class Normalizer:
     def _plural_code(self, text: str, lang: str) -> list[Candidate]:
         """A code with a plural s ("LFTs") is its singular: codes are never fuzzy."""
         return [c._replace(method="variant", score=min(c.score, _VARIANT)) for c in self._exact(text[:-1], lang)]
+
+    def _mainland(self, text: str, lang: str) -> list[Candidate]:
+        """A Taiwan or Hong Kong term as the mainland writes it (乙醯胺酚: 对乙酰氨基酚)."""
+        if not has_kanji(text):
+            return []
+        found = [c for form in mainland_forms(text) for c in self._exact(form, lang)]
+        return [c._replace(score=min(c.score, _VARIANT), method="variant") for c in found]
+
+    def _reading(self, text: str, lang: str, folded: str) -> list[Candidate]:
+        """Japanese terms read like `text`, with kana on one side at least, refused when they
+        belong to different concepts and the text's own kanji do not pick one
+        (`kg.linking.readings`)."""
+        query_kana = has_kana(text)
+        if not (query_kana or has_kanji(text)):
+            return []
+        common = common_keys(lang)
+        keys: set[int] = set()
+        read = reading(text)
+        if read is None or len(read) < MIN_READING or read in common:  # 此れ is これ, a common word
+            return []
+        keys.update(self.readings.search(read))
+        # A term written in kana read so (癌: がん); a kana query's own key was looked up.
+        if read != folded and (key := self.lexicon.key_id(read)) is not None:
+            keys.add(key)
+        hits = [
+            (key, hit)
+            for key in keys
+            if not contradicts_folded(folded, self.lexicon.keys[key])
+            for hit in self.lexicon.hits(key)
+            if hit.lang == lang and (query_kana or has_kana(hit.text))
+        ]
+        if len({hit.cui for _, hit in hits}) > 1:  # こうそく: 梗塞 or 拘束; the text's kanji may say
+            hits = [(key, hit) for key, hit in hits if kanji_agree(folded, self.lexicon.keys[key])]
+            if len({hit.cui for _, hit in hits}) != 1:
+                return []
+        return self._best_per_concept([(_READING, "reading", hit) for _, hit in hits], lang)
 
     def _expanded(self, text: str, context: str, lang: str) -> list[Candidate]:
         long_forms = {a.long for a in abbreviations(context) if a.short == text.strip()}

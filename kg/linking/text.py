@@ -9,7 +9,8 @@ always meet in the same form:
 - Latin diacritics dropped (Yoruba tone marks and under-dots, so "ibà" = "iba"), while
   the marks that carry meaning in other scripts (Thai vowels and tones, Japanese voicing)
   are kept;
-- traditional Chinese characters mapped to simplified ones (character level, OpenCC t2s);
+- traditional Chinese characters mapped to simplified ones (character level, OpenCC t2s;
+  `kg.linking.chinese_scripts` says why characters with several simplified forms are safe);
 - katakana mapped to hiragana: Japanese writes many medical words either way
   ("けいれん", "ケイレン"), and loanwords fold alike on both sides;
 - hyphen and dash variants and most punctuation become a space, apostrophes and the
@@ -31,6 +32,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
+from kg.linking.chinese_scripts import t2s_characters
+
 __all__ = ["fold", "fold_keeping", "fold_spans", "Folded", "is_latin_word_char", "latin_marks"]
 
 # Combining marks of Latin-script diacritics (NFD leaves these after the base letter).
@@ -48,18 +51,6 @@ _MAY_BE_MARKED = re.compile("[\u00c0-\u024f\u1e00-\u1eff" + _MARK.pattern[1:])
 def _is_latin_mark(char: str) -> bool:
     code = ord(char)
     return any(low <= code <= high for low, high in _LATIN_MARKS)
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> dict[str, str]:
-    """Traditional -> simplified, character by character, from OpenCC's own table."""
-    import opencc
-
-    chars = [chr(c) for c in range(0x4E00, 0xA000)] + [chr(c) for c in range(0x3400, 0x4DC0)]
-    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
-    if len(converted) != len(chars):  # a phrase rule joined lines: fall back to no mapping
-        return {}
-    return {t: s for t, s in zip(chars, converted, strict=True) if t != s and len(s) == 1}
 
 
 def _separates(char: str) -> bool:
@@ -82,7 +73,7 @@ def _fold_char(char: str, keep: frozenset[str] | None = frozenset(), katakana: b
     folded = unicodedata.normalize("NFC", "".join(out))
     if not katakana and len(folded) == 1 and "\u30a1" <= folded <= "\u30f6":  # katakana -> hiragana
         return chr(ord(folded) - 0x60)
-    return _t2s().get(folded, folded)
+    return t2s_characters().get(folded, folded)
 
 
 class _FoldTable(dict[int, str]):

@@ -34,7 +34,9 @@ def test_the_labelled_set_keeps_its_accuracy(normalizer: Normalizer) -> None:
     accuracy = {kind: sum(values) / len(values) for kind, values in hits.items()}
     # Folding variants must all resolve; the rest is bounded by the seed's vocabulary.
     assert accuracy["tone_marks"] >= 0.95 and accuracy["width_variant"] >= 0.95, accuracy
-    assert accuracy["misspelling"] >= 0.8 and accuracy["all"] >= 0.4, accuracy  # 0.85 and 0.415 on 2026-12-03
+    assert accuracy["misspelling"] >= 0.8 and accuracy["all"] >= 0.45, accuracy  # 0.85 and 0.471 on 2026-12-03
+    # Japanese readings and Chinese regional forms: 0.54 before them, 0.93 on 2026-12-03.
+    assert accuracy["script_variant"] >= 0.85, accuracy
     assert wrong / len(cases) <= 0.01, wrong  # a wrong best candidate: none on 2026-12-03 (six before the guards)
 
 
