@@ -37,6 +37,8 @@ ON_BOTH_ENGINES = (
     TESTS / "kg" / "test_normalizer.py",
     TESTS / "reasoning" / "test_pipeline.py",
     TESTS / "reasoning" / "test_grounding.py",
+    TESTS / "reasoning" / "test_retrieval.py",
+    TESTS / "reasoning" / "test_scaffold.py",
     TESTS / "reasoning" / "test_realistic_outputs.py",
     TESTS / "reasoning" / "test_batch_resume.py",
     TESTS / "reasoning" / "evaluation" / "test_runner.py",
