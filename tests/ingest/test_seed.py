@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,22 @@ def test_ids_are_unique_and_every_end_exists() -> None:
     assert len(ids) == len(set(ids))
     for edge in [*RELATIONS, *PRACTICE]:
         assert edge.head in ids and edge.tail in ids, edge
+
+
+def _repeated_relations(relations: list[ConceptRelation]) -> list[tuple[str, str, str]]:
+    counts = Counter((r.head, r.rel, r.tail) for r in relations)
+    return sorted(key for key, n in counts.items() if n > 1)
+
+
+def test_no_relation_is_given_twice() -> None:
+    # The store keeps one edge per (head, type, tail): a second row would silently replace the
+    # first one's source. Give both sources on one row instead.
+    assert _repeated_relations(RELATIONS) == []
+
+
+def test_the_repeated_relation_check_catches_a_second_row() -> None:
+    again = RELATIONS[0].model_copy(update={"source": "another source"})
+    assert _repeated_relations([*RELATIONS, again]) == [(again.head, again.rel, again.tail)]
 
 
 # Concepts taken from an ontology file carry only the languages an official source gives: the
